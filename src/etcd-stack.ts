@@ -1,0 +1,26 @@
+import { Construct } from 'constructs';
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import { configureBackend } from './backend';
+import { EtcdCluster } from './etcd-cluster';
+import { ClusterSpec } from './spec/types';
+import { validateClusterSpec } from './validation/validate';
+
+/** The deployable stack: backend, the cluster and its outputs. */
+export class EtcdStack extends TerraformStack {
+  readonly cluster: EtcdCluster;
+
+  constructor(scope: Construct, id: string, spec: ClusterSpec) {
+    super(scope, id);
+    const { backend, ...props } = spec;
+    const resolved = validateClusterSpec(spec);
+    configureBackend(this, resolved.backend);
+    this.cluster = new EtcdCluster(this, 'etcd', props);
+
+    new TerraformOutput(this, 'client_endpoints', { value: this.cluster.clientEndpoints, description: 'etcd client URLs (mTLS)' });
+    new TerraformOutput(this, 'ca_certificate', { value: this.cluster.caCertPem, description: 'etcd CA certificate (PEM): /etc/kubernetes/pki/etcd/ca.crt on control-plane nodes' });
+    new TerraformOutput(this, 'apiserver_etcd_client_certificate', { value: this.cluster.apiserverEtcdClientCertPem, description: 'kube-apiserver client certificate (PEM)' });
+    new TerraformOutput(this, 'apiserver_etcd_client_key', { value: this.cluster.apiserverEtcdClientKeyPem, sensitive: true, description: 'kube-apiserver client key (PEM)' });
+    new TerraformOutput(this, 'kubeadm_cluster_configuration', { value: this.cluster.kubeadmClusterConfiguration, description: 'kubeadm ClusterConfiguration snippet for etcd.external' });
+    void backend;
+  }
+}

@@ -1,0 +1,14 @@
+export * from './spec/types';
+export * from './spec/resolved';
+export { DEFAULT_CLUSTER_SPEC, DEFAULTS } from './spec/defaults';
+export { PINNED_RELEASES, DEFAULT_ETCD_VERSION } from './spec/releases';
+export { loadClusterSpec, SPEC_ENV_VAR } from './spec/load';
+export { validateClusterSpec, SpecValidationError } from './validation/validate';
+export { EtcdCluster, EtcdMemberParts } from './etcd-cluster';
+export { EtcdStack } from './etcd-stack';
+export { EtcdPki, LeafCertificate, MemberCertificates } from './pki/etcd-pki';
+export { MemberBundle } from './files/member-bundle';
+export { EtcdMemberProvisioner } from './provisioning/member-provisioner';
+export { MemberDecommission } from './provisioning/member-decommission';
+export { EtcdHealthCheck } from './health/health-check';
+export { shellQuote } from './shell/quote';

@@ -1,0 +1,99 @@
+import { Construct } from 'constructs';
+import { CertRequest } from '@cdktf/provider-tls/lib/cert-request';
+import { LocallySignedCert } from '@cdktf/provider-tls/lib/locally-signed-cert';
+import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
+import { SelfSignedCert } from '@cdktf/provider-tls/lib/self-signed-cert';
+import { ResolvedCluster, ResolvedMember } from '../spec/resolved';
+import { privateKeyArgs } from './key-algorithm';
+import {
+  APISERVER_ETCD_CLIENT_PROFILE,
+  CA_PROFILE,
+  CertProfile,
+  HEALTHCHECK_CLIENT_PROFILE,
+  peerProfile,
+  serverProfile,
+} from './profiles';
+
+/** A key, its CSR and the certificate the CA signed for it. */
+export interface LeafCertificate {
+  readonly key: PrivateKey;
+  readonly request: CertRequest;
+  readonly cert: LocallySignedCert;
+  readonly profile: CertProfile;
+}
+
+/** The certificates of one member. */
+export interface MemberCertificates {
+  readonly server: LeafCertificate;
+  readonly peer: LeafCertificate;
+  readonly healthcheckClient: LeafCertificate;
+}
+
+/**
+ * The etcd CA and every leaf certificate, with kubeadm's profiles. Resource names are stable and
+ * readable in plans: `<prefix>_ca`, `<prefix>_<member>_server`, ...
+ */
+export class EtcdPki extends Construct {
+  readonly caKey: PrivateKey;
+  readonly caCert: SelfSignedCert;
+  readonly members: Readonly<Record<string, MemberCertificates>>;
+  /** The client certificate kube-apiserver uses (also placed on every host, kubeadm's layout). */
+  readonly apiserverEtcdClient: LeafCertificate;
+
+  constructor(scope: Construct, id: string, private readonly cluster: ResolvedCluster, private readonly prefix: string) {
+    super(scope, id);
+    this.caKey = this.newKey('ca_key');
+    this.caCert = new SelfSignedCert(this, 'ca', {
+      privateKeyPem: this.caKey.privateKeyPem,
+      subject: [{ commonName: CA_PROFILE.commonName }],
+      dnsNames: CA_PROFILE.dnsNames,
+      isCaCertificate: true,
+      setSubjectKeyId: true,
+      allowedUses: CA_PROFILE.allowedUses,
+      validityPeriodHours: cluster.pki.caValidityHours,
+      earlyRenewalHours: cluster.pki.caEarlyRenewalHours,
+    });
+    this.caCert.overrideLogicalId(`${prefix}_ca`);
+
+    const members: Record<string, MemberCertificates> = {};
+    for (const member of cluster.members) members[member.name] = this.memberCertificates(member);
+    this.members = members;
+    this.apiserverEtcdClient = this.leaf('apiserver_etcd_client', APISERVER_ETCD_CLIENT_PROFILE);
+  }
+
+  private memberCertificates(member: ResolvedMember): MemberCertificates {
+    return {
+      server: this.leaf(`${member.name}_server`, serverProfile(member)),
+      peer: this.leaf(`${member.name}_peer`, peerProfile(member)),
+      healthcheckClient: this.leaf(`${member.name}_healthcheck_client`, HEALTHCHECK_CLIENT_PROFILE),
+    };
+  }
+
+  private newKey(name: string): PrivateKey {
+    const key = new PrivateKey(this, `${name}`, privateKeyArgs(this.cluster.pki.keyAlgorithm));
+    key.overrideLogicalId(`${this.prefix}_${name}`);
+    return key;
+  }
+
+  private leaf(name: string, profile: CertProfile): LeafCertificate {
+    const key = this.newKey(`${name}_key`);
+    const request = new CertRequest(this, `${name}_csr`, {
+      privateKeyPem: key.privateKeyPem,
+      subject: [{ commonName: profile.commonName }],
+      dnsNames: profile.dnsNames.length > 0 ? profile.dnsNames : undefined,
+      ipAddresses: profile.ipAddresses.length > 0 ? profile.ipAddresses : undefined,
+    });
+    request.overrideLogicalId(`${this.prefix}_${name}_csr`);
+    const cert = new LocallySignedCert(this, name, {
+      certRequestPem: request.certRequestPem,
+      caPrivateKeyPem: this.caKey.privateKeyPem,
+      caCertPem: this.caCert.certPem,
+      allowedUses: profile.allowedUses,
+      validityPeriodHours: this.cluster.pki.certValidityHours,
+      earlyRenewalHours: this.cluster.pki.certEarlyRenewalHours,
+      setSubjectKeyId: true,
+    });
+    cert.overrideLogicalId(`${this.prefix}_${name}`);
+    return { key, request, cert, profile };
+  }
+}

@@ -1,0 +1,152 @@
+import { hostPkiPath, PkiFile, UNIT_BUNDLE_PATH } from '../files/host-layout';
+import { ResolvedCluster, ResolvedMember } from '../spec/resolved';
+import { shellAssign, shellCommand } from './quote';
+
+/** Staging directory on the host where Terraform's file provisioner uploads the bundle. */
+export const stagingDir = (cluster: ResolvedCluster) => `${cluster.paths.stateDir}/staging`;
+
+/** Static body: the logic is here once; parameters come from the typed layer, quoted. */
+const BODY = String.raw`
+log() { printf '[etcd-deploy %s] %s\n' "$MEMBER_NAME" "$*"; }
+die() { printf '[etcd-deploy %s] ERROR: %s\n' "$MEMBER_NAME" "$*" >&2; exit 1; }
+
+# Private keys must not linger in the staging area, whatever happens.
+cleanup() { rm -rf -- "$STAGING_DIR"; }
+trap cleanup EXIT
+
+[ "$(id -u)" -eq 0 ] || die "must run as root: connect as root or as a user with root rights"
+command -v systemctl >/dev/null 2>&1 || die "systemd is required on the host"
+
+restart_needed=0
+
+download() {
+  if command -v curl >/dev/null 2>&1; then
+    curl --fail --silent --show-error --location --retry 3 --connect-timeout 15 --output "$2" "$1"
+  elif command -v wget >/dev/null 2>&1; then
+    wget --quiet --tries=3 --timeout=15 --output-document="$2" "$1"
+  else
+    die "neither curl nor wget is installed"
+  fi
+}
+
+# Download, verify, extract, then swap binaries in with rename(2). Skipped when this exact
+# release (version, arch, checksum) is already installed.
+install_etcd() {
+  local stamp="$STATE_DIR/installed-release"
+  local wanted="$ETCD_VERSION $ETCD_ARCH $ETCD_SHA256"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ] && [ -x "$BIN_DIR/etcd" ] && [ -x "$BIN_DIR/etcdctl" ]; then
+    log "etcd $ETCD_VERSION already installed in $BIN_DIR"
+    return 0
+  fi
+  local work actual src bin
+  work="$(mktemp -d "$STATE_DIR/download.XXXXXX")"
+  log "downloading $ETCD_URL"
+  if ! download "$ETCD_URL" "$work/etcd.tar.gz"; then
+    rm -rf -- "$work"
+    die "download failed: $ETCD_URL (installed binaries left untouched)"
+  fi
+  actual="$(sha256sum "$work/etcd.tar.gz" | cut -d ' ' -f 1)"
+  if [ "$actual" != "$ETCD_SHA256" ]; then
+    rm -rf -- "$work"
+    die "checksum mismatch for $ETCD_URL: expected $ETCD_SHA256, got $actual (installed binaries left untouched)"
+  fi
+  tar -xzf "$work/etcd.tar.gz" -C "$work" --no-same-owner
+  src="$(find "$work" -mindepth 2 -maxdepth 2 -type f -name etcd -print -quit)"
+  src="$(dirname "$src")"
+  if [ ! -f "$src/etcd" ] || [ ! -f "$src/etcdctl" ]; then
+    rm -rf -- "$work"
+    die "the tarball from $ETCD_URL holds no etcd and etcdctl binaries"
+  fi
+  install -d -m 0755 "$BIN_DIR"
+  for bin in etcd etcdctl etcdutl; do
+    if [ -f "$src/$bin" ]; then install -m 0755 "$src/$bin" "$BIN_DIR/.$bin.new"; fi
+  done
+  for bin in etcd etcdctl etcdutl; do
+    if [ -f "$BIN_DIR/.$bin.new" ]; then mv -f "$BIN_DIR/.$bin.new" "$BIN_DIR/$bin"; fi
+  done
+  printf '%s\n' "$wanted" > "$stamp.new"
+  mv -f "$stamp.new" "$stamp"
+  rm -rf -- "$work"
+  log "installed etcd $ETCD_VERSION into $BIN_DIR"
+  restart_needed=1
+}
+
+# place STAGED_PATH DEST MODE RESTARTS: install a file atomically, only when it differs.
+place() {
+  local src="$STAGING_DIR/$1" dest="$2" mode="$3" restarts="$4"
+  [ -f "$src" ] || die "missing from the upload: $1"
+  if [ -f "$dest" ] && cmp -s "$src" "$dest" && [ "$(stat -c '%04a' "$dest")" = "$mode" ]; then
+    return 0
+  fi
+  install -m "$mode" -o root -g root "$src" "$dest.new"
+  mv -f "$dest.new" "$dest"
+  log "updated $dest"
+  if [ "$restarts" = 1 ]; then restart_needed=1; fi
+}
+
+# retire DEST: remove a file this tool no longer places (e.g. the CA key after an opt-out).
+retire() {
+  if [ -e "$1" ]; then
+    rm -f -- "$1"
+    log "removed $1"
+  fi
+}
+`;
+
+const START = String.raw`
+systemctl daemon-reload
+systemctl enable --quiet "$UNIT_NAME.service"
+# --no-block: Type=notify reports READY only once a quorum is up, so a blocking start of the
+# first member of a new cluster would wait for members that are not started yet.
+if [ "$restart_needed" = 1 ]; then
+  log "inputs changed: restarting $UNIT_NAME"
+  systemctl restart --no-block "$UNIT_NAME.service"
+elif ! systemctl is-active --quiet "$UNIT_NAME.service"; then
+  systemctl reset-failed "$UNIT_NAME.service" 2>/dev/null || true
+  log "starting $UNIT_NAME"
+  systemctl start --no-block "$UNIT_NAME.service"
+else
+  log "nothing changed: $UNIT_NAME left running"
+fi
+`;
+
+/** The script that turns a plain host into an etcd member; idempotent and shellcheck-clean. */
+export function renderProvisionScript(cluster: ResolvedCluster, member: ResolvedMember, files: PkiFile[]): string {
+  const { etcd, paths } = cluster;
+  const unitFile = `/etc/systemd/system/${etcd.unitName}.service`;
+  const placed = new Set(files.map((f) => f.item));
+  const retired = (['ca.key'] as const).filter((item) => !placed.has(item));
+  return [
+    '#!/bin/bash',
+    `# Provisions etcd member ${member.name}. Generated by etcd-kubeadm-cdktf; Terraform runs it`,
+    "# again whenever this member's inputs change. Idempotent: running it twice changes nothing.",
+    'set -euo pipefail',
+    'umask 077',
+    '',
+    shellAssign('MEMBER_NAME', member.name),
+    shellAssign('ETCD_VERSION', etcd.version),
+    shellAssign('ETCD_ARCH', etcd.arch),
+    shellAssign('ETCD_URL', etcd.downloadUrl),
+    shellAssign('ETCD_SHA256', etcd.sha256),
+    shellAssign('BIN_DIR', etcd.binDir),
+    shellAssign('DATA_DIR', etcd.dataDir),
+    shellAssign('UNIT_NAME', etcd.unitName),
+    shellAssign('STATE_DIR', paths.stateDir),
+    shellAssign('STAGING_DIR', stagingDir(cluster)),
+    BODY,
+    'install -d -m 0700 "$STATE_DIR"',
+    'install_etcd',
+    '',
+    `# kubeadm's PKI tree`,
+    shellCommand(['install', '-d', '-m', '0755', paths.pkiDir, `${paths.pkiDir}/etcd`]),
+    ...files.map((f) => `place ${shellCommand([f.bundlePath, f.hostPath, f.mode, f.restartsEtcd ? '1' : '0'])}`),
+    ...retired.map((item) => `retire ${shellCommand([hostPkiPath(cluster, item)])}`),
+    '',
+    '# etcd refuses or warns on a data dir that others can read',
+    'install -d -m 0700 "$DATA_DIR"',
+    'chmod 0700 "$DATA_DIR"',
+    '',
+    `place ${shellCommand([UNIT_BUNDLE_PATH, unitFile, '0644', '1'])}`,
+    START,
+  ].join('\n');
+}
