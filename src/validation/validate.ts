@@ -169,10 +169,21 @@ function resolve(spec: ClusterSpec, warnings: string[]): ResolvedCluster {
 export function validateClusterSpec(input: unknown): ResolvedCluster {
   const issues: SpecIssue[] = [];
   checkStructure(input, CLUSTER_SPEC_FIELD, '', issues);
-  if (issues.length > 0) throw new SpecValidationError(issues);
-  const spec = input as ClusterSpec;
   const warnings: string[] = [];
-  checkSemantics(spec, issues, warnings);
+  const record = input as Record<string, unknown> | null;
+  const membersUsable = typeof record === 'object' && record !== null && Array.isArray(record.members) && record.members.every((m) => typeof m === 'object' && m !== null);
+  if (issues.length === 0 || membersUsable) {
+    // Semantic rules run even after structural findings, so one run reports duplicates too; a path
+    // already reported keeps its first (structural) message.
+    const semantic: SpecIssue[] = [];
+    try {
+      checkSemantics(input as ClusterSpec, semantic, warnings);
+    } catch (e) {
+      if (issues.length === 0) throw e;
+    }
+    const seen = new Set(issues.map((i) => i.path));
+    issues.push(...semantic.filter((i) => !seen.has(i.path)));
+  }
   if (issues.length > 0) throw new SpecValidationError(issues);
-  return resolve(spec, warnings);
+  return resolve(input as ClusterSpec, warnings);
 }

@@ -1,0 +1,32 @@
+import { Testing } from 'cdktf';
+import { EtcdStack } from '../../src/etcd-stack';
+import { DEFAULT_CLUSTER_SPEC } from '../../src/spec/defaults';
+import { ClusterSpec } from '../../src/spec/types';
+
+/** Synthesized Terraform JSON of a stack built from a spec (the default reference cluster if none). */
+export interface Synthesized {
+  resource: Record<string, Record<string, Record<string, any>>>;
+  output: Record<string, any>;
+  variable?: Record<string, any>;
+  terraform: Record<string, any>;
+  provider: Record<string, any>;
+}
+
+export function synthSpec(spec: ClusterSpec = DEFAULT_CLUSTER_SPEC): Synthesized {
+  const app = Testing.app();
+  const stack = new EtcdStack(app, 'etcd', spec);
+  return JSON.parse(Testing.synth(stack)) as Synthesized;
+}
+
+/** The full synth (with backend) as a string, for portability checks. */
+export function fullSynthText(spec: ClusterSpec = DEFAULT_CLUSTER_SPEC): string {
+  const app = Testing.app();
+  const stack = new EtcdStack(app, 'etcd', spec);
+  app.synth();
+  return require('node:fs').readFileSync(`${app.outdir}/stacks/${stack.node.id}/cdk.tf.json`, 'utf8');
+}
+
+export const withSpec = (patch: Partial<ClusterSpec>): ClusterSpec => ({ ...DEFAULT_CLUSTER_SPEC, ...patch });
+
+/** Strips Terraform's `${...}` wrapper: `${tls_self_signed_cert.etcd_ca.cert_pem}` → `tls_self_signed_cert.etcd_ca.cert_pem`. */
+export const ref = (expr: string) => expr.replace(/^\$\{(.*)\}$/, '$1');

@@ -1,0 +1,59 @@
+import { ClusterSpec } from '../src/spec/types';
+import { synthSpec, withSpec } from './helpers/synth';
+
+const triggersOf = (spec: ClusterSpec) => {
+  const tf = synthSpec(spec);
+  return Object.fromEntries(['e1', 'e2', 'e3'].map((m) => [m, tf.resource.null_resource[`etcd_member_${m}`].triggers]));
+};
+
+/** Which members' triggers differ between two specs. */
+function changedMembers(a: ClusterSpec, b: ClusterSpec): string[] {
+  const before = triggersOf(a);
+  const after = triggersOf(b);
+  return Object.keys(before).filter((m) => JSON.stringify(before[m]) !== JSON.stringify(after[m]));
+}
+
+const base = withSpec({});
+const members = base.members;
+
+describe('re-provisioning triggers', () => {
+  test('the triggers name every input: target, release, unit, script and each certificate', () => {
+    const t = triggersOf(base).e2;
+    expect(Object.keys(t).sort()).toEqual([
+      'etcd_release', 'member', 'pki/apiserver-etcd-client.crt', 'pki/etcd/ca.crt', 'pki/etcd/healthcheck-client.crt',
+      'pki/etcd/peer.crt', 'pki/etcd/server.crt', 'script_sha256', 'ssh_target', 'unit_sha256',
+    ]);
+    expect(t['pki/etcd/server.crt']).toBe('${sha256(tls_locally_signed_cert.etcd_e2_server.cert_pem)}');
+    expect(JSON.stringify(t)).not.toMatch(/private_key/);
+  });
+
+  test('synthesizing twice gives identical triggers (stable plans, no needless re-provisioning)', () => {
+    expect(triggersOf(base)).toEqual(triggersOf(base));
+  });
+
+  test.each<[string, ClusterSpec, string[]]>([
+    ['extra SANs of e2', withSpec({ members: members.map((m) => (m.name === 'e2' ? { ...m, extraSans: ['etcd-2.example.com'] } : m)) }), []],
+    ['the SSH host of e3', withSpec({ members: members.map((m) => (m.name === 'e3' ? { ...m, sshHost: 'mgmt-e3.example.com' } : m)) }), ['e3']],
+    ['the host key of e1', withSpec({ members: members.map((m) => (m.name === 'e1' ? { ...m, hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJdD7y3aLq454yWBdwLWbieU1ebz9/cu7/QEXn9OIeZJ' } : m)) }), []],
+    ['the etcd release', withSpec({ etcd: { version: '3.5.27' } }), ['e1', 'e2', 'e3']],
+    ['the SSH port', withSpec({ ssh: { port: 2222 } }), ['e1', 'e2', 'e3']],
+    ['the health deadline', withSpec({ health: { timeoutSeconds: 60 } }), []],
+  ])('changing %s re-provisions %j', (_what, spec, expected) => {
+    expect(changedMembers(base, spec)).toEqual(expected);
+  });
+
+  test('a SAN change reaches only that member through its certificate (the CSR is replaced, so the cert hash changes at apply)', () => {
+    const spec = withSpec({ members: members.map((m) => (m.name === 'e2' ? { ...m, extraSans: ['etcd-2.example.com'] } : m)) });
+    const a = synthSpec(base).resource.tls_cert_request;
+    const b = synthSpec(spec).resource.tls_cert_request;
+    const differing = Object.keys(a).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+    expect(differing.sort()).toEqual(['etcd_e2_peer_csr', 'etcd_e2_server_csr']);
+  });
+
+  test('the health check re-runs when any member is replaced', () => {
+    const tf = synthSpec(base);
+    const health = tf.resource.null_resource.etcd_health_check;
+    expect(health.triggers.members).toBe('${join(",", [null_resource.etcd_member_e1.id, null_resource.etcd_member_e2.id, null_resource.etcd_member_e3.id])}');
+    expect(health.depends_on).toEqual(['null_resource.etcd_member_e1', 'null_resource.etcd_member_e2', 'null_resource.etcd_member_e3']);
+  });
+});
