@@ -11,7 +11,7 @@ export class EtcdStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, spec: ClusterSpec) {
     super(scope, id);
-    const { backend, ...props } = spec;
+    const { backend, $schema, ...props } = spec;
     const resolved = validateClusterSpec(spec);
     configureBackend(this, resolved.backend);
     this.cluster = new EtcdCluster(this, 'etcd', props);
@@ -22,5 +22,6 @@ export class EtcdStack extends TerraformStack {
     new TerraformOutput(this, 'apiserver_etcd_client_key', { value: this.cluster.apiserverEtcdClientKeyPem, sensitive: true, description: 'kube-apiserver client key (PEM)' });
     new TerraformOutput(this, 'kubeadm_cluster_configuration', { value: this.cluster.kubeadmClusterConfiguration, description: 'kubeadm ClusterConfiguration snippet for etcd.external' });
     void backend;
+    void $schema;
   }
 }

@@ -103,6 +103,7 @@ const backendVariants: Record<string, ObjectField> = {
 export const CLUSTER_SPEC_FIELD: ObjectField = obj(
   'A TLS-secured external etcd cluster for kubeadm, deployed onto existing Linux hosts.',
   {
+    $schema: str('JSON Schema reference for editors; ignored.'),
     members: { kind: 'array', description: 'The etcd members (an odd count is recommended).', items: member, minItems: 1, maxItems: 99 },
     ssh: obj('How Terraform reaches the hosts.', {
       user: str('SSH user (needs root rights: it installs into system paths).', RULES.posixUser, DEFAULTS.ssh.user),

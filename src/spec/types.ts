@@ -189,6 +189,8 @@ export interface EtcdClusterProps {
 
 /** The spec file: the cluster props plus stack-level settings. */
 export interface ClusterSpec extends EtcdClusterProps {
+  /** JSON Schema reference for editors (`schema/etcd-cluster.schema.json`); ignored. */
+  readonly $schema?: string;
   /** Terraform backend. @default local state */
   readonly backend?: BackendSpec;
 }
