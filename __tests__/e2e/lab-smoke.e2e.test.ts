@@ -1,10 +1,10 @@
 // The lab itself: real hosts boot, answer ssh, fetch artefacts, survive a reboot, and leave nothing
 // behind when taken down. Run: npx jest --selectProjects e2e __tests__/e2e/lab-smoke --runInBand
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Lab } from '../../test-doubles/lab/lab';
 import { ensureLabPrerequisites, labSupport } from '../../test-doubles/lab/prerequisites';
+import { tracesOf } from './support';
 
 const support = labSupport();
 const log = (s: string): void => {
@@ -19,29 +19,6 @@ if (!support.ok) {
       throw new Error(why);
     });
   }
-}
-
-/** Everything on the machine that still mentions `needle`: processes, mounts (any namespace), netns, cgroups. */
-function tracesOf(needle: string): string[] {
-  const traces: string[] = [];
-  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      if (cmdline.includes(needle)) traces.push(`process ${pid}: ${cmdline}`);
-      for (const line of fs.readFileSync(`/proc/${pid}/mounts`, 'utf8').split('\n')) {
-        if (line.includes(needle)) traces.push(`mount seen by ${pid}: ${line}`);
-      }
-    } catch {
-      // the process exited while we looked
-    }
-  }
-  const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
-  for (const line of netns.split('\n')) if (line.includes(needle)) traces.push(`netns ${line}`);
-  for (const hierarchy of fs.readdirSync('/sys/fs/cgroup')) {
-    const dir = path.join('/sys/fs/cgroup', hierarchy, needle);
-    if (fs.existsSync(dir)) traces.push(`cgroup ${dir}`);
-  }
-  return [...new Set(traces)];
 }
 
 (support.ok ? describe : describe.skip)('lab smoke test', () => {

@@ -1,0 +1,79 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Lab } from '../../test-doubles/lab/lab';
+import { ensureLabPrerequisites, labSupport } from '../../test-doubles/lab/prerequisites';
+import { LabDeployment, labClusterSpec } from '../../test-doubles/lab/deploy';
+import { ClusterSpec } from '../../src/spec/types';
+
+export const log = (s: string): void => {
+  process.stderr.write(`${s}\n`);
+};
+
+/**
+ * `describe` for lab scenarios: skipped loudly where the machine cannot run the lab (not root,
+ * no terraform, no nspawn), and a failure under CI=true.
+ */
+export function describeLab(name: string, body: () => void): void {
+  const support = labSupport();
+  if (!support.ok) {
+    const why = `LAB SCENARIOS "${name}" SKIPPED — this machine cannot run the lab:\n- ${support.reasons.join('\n- ')}`;
+    console.warn(why);
+    if (process.env.CI === 'true') {
+      describe(name, () => test('the lab can run on CI', () => { throw new Error(why); }));
+      return;
+    }
+    describe.skip(name, body);
+    return;
+  }
+  describe(name, body);
+}
+
+/** A lab with a synthesized, initialised (not yet applied) deployment of all its hosts. */
+export async function labWithDeployment(hosts = 3, patch: Partial<ClusterSpec> = {}): Promise<{ lab: Lab; deployment: LabDeployment }> {
+  await ensureLabPrerequisites(log);
+  const lab = await Lab.up({ hosts, log: () => undefined });
+  try {
+    const release = await lab.publishEtcdRelease(lab.etcdVersion);
+    const deployment = await LabDeployment.create(lab, labClusterSpec(lab, { ...release, version: lab.etcdVersion }, patch));
+    return { lab, deployment };
+  } catch (e) {
+    await lab.down();
+    throw e;
+  }
+}
+
+/** Runs a script on a host and returns stdout; throws with its output when it fails. */
+export async function onHost(lab: Lab, host: string, script: string): Promise<string> {
+  const r = await lab.sshExec(host, script, { timeoutMs: 60_000 });
+  if (r.code !== 0) throw new Error(`${host}: exit ${r.code}\n${script}\n${r.stdout}\n${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/** etcd's main PID and the time it entered `active`: unchanged means "not restarted". */
+export async function etcdProcess(lab: Lab, host: string): Promise<string> {
+  return onHost(lab, host, 'systemctl show etcd.service -p MainPID -p ActiveEnterTimestampMonotonic --value | tr "\\n" " "');
+}
+
+/** Everything on the machine that still mentions `needle`: processes, mounts (any namespace), netns, cgroups. */
+export function tracesOf(needle: string): string[] {
+  const traces: string[] = [];
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (cmdline.includes(needle)) traces.push(`process ${pid}: ${cmdline}`);
+      for (const line of fs.readFileSync(`/proc/${pid}/mounts`, 'utf8').split('\n')) {
+        if (line.includes(needle)) traces.push(`mount seen by ${pid}: ${line}`);
+      }
+    } catch {
+      // the process exited while we looked
+    }
+  }
+  const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+  for (const line of netns.split('\n')) if (line.includes(needle)) traces.push(`netns ${line}`);
+  for (const hierarchy of fs.readdirSync('/sys/fs/cgroup')) {
+    const dir = path.join('/sys/fs/cgroup', hierarchy, needle);
+    if (fs.existsSync(dir)) traces.push(`cgroup ${dir}`);
+  }
+  return [...new Set(traces)];
+}

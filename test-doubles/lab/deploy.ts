@@ -1,0 +1,108 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { synthFromEnvironment } from '../../src/cli/synth';
+import { ClusterSpec } from '../../src/spec/types';
+import { ensureProviderMirror } from '../providers/mirror';
+import { Lab } from './lab';
+import { run, RunResult } from './run';
+
+/**
+ * Deploys the synthesized stack onto a lab with the real terraform CLI. Which providers:
+ * the stand-ins from a filesystem mirror (default, offline), or with ETCD_LAB_PROVIDERS=real the
+ * real hashicorp/tls, null and local from the registry (on a connected machine).
+ */
+export type ProviderSource = 'stand-in' | 'real';
+
+export const providerSource = (): ProviderSource => (process.env.ETCD_LAB_PROVIDERS === 'real' ? 'real' : 'stand-in');
+
+export interface TerraformRun extends RunResult {
+  readonly ms: number;
+  readonly log: string;
+}
+
+/** The lab's cluster spec: every lab host a member, the lab key, the lab's release tarball. */
+export function labClusterSpec(lab: Lab, release: { url: string; sha256: string; version: string }, patch: Partial<ClusterSpec> = {}): ClusterSpec {
+  return {
+    members: lab.hosts.map((h) => ({ name: h.name, address: h.address })),
+    ssh: { user: 'root', privateKeyFile: lab.sshPrivateKeyPath, timeout: '1m' },
+    etcd: { version: release.version, downloadUrl: release.url, sha256: release.sha256 },
+    health: { timeoutSeconds: 120, intervalSeconds: 1 },
+    ...patch,
+  };
+}
+
+export class LabDeployment {
+  readonly stackDir: string;
+  private runs = 0;
+
+  private constructor(readonly lab: Lab, readonly workDir: string, private readonly env: Record<string, string>, public spec: ClusterSpec) {
+    this.stackDir = path.join(workDir, 'cdktf.out', 'stacks', 'etcd');
+  }
+
+  /** Synthesizes `spec` into `workDir` and runs `terraform init`. */
+  static async create(lab: Lab, spec: ClusterSpec, workDir = path.join(lab.stateDir, 'deploy')): Promise<LabDeployment> {
+    fs.mkdirSync(workDir, { recursive: true });
+    const env: Record<string, string> = { CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+    if (providerSource() === 'stand-in') Object.assign(env, (await ensureProviderMirror()).env);
+    const d = new LabDeployment(lab, workDir, env, spec);
+    d.synth(spec);
+    // init runs outside the lab's namespaces so that real providers can be fetched when asked for.
+    const init = await d.terraform(['init', '-input=false', '-no-color'], { inController: false });
+    if (init.code !== 0) throw new Error(`terraform init failed:\n${init.stdout}\n${init.stderr}`);
+    return d;
+  }
+
+  /** (Re-)synthesizes the stack from a spec. Throws on an invalid spec. */
+  synth(spec: ClusterSpec): void {
+    const file = path.join(this.workDir, 'cluster.json');
+    fs.writeFileSync(file, JSON.stringify(spec, null, 2));
+    const r = synthFromEnvironment({ ETCD_CLUSTER_SPEC: file }, path.join(this.workDir, 'cdktf.out'));
+    if (r.exitCode !== 0) throw new Error(r.stderr.join('\n'));
+    this.spec = spec;
+  }
+
+  /** Runs terraform in the stack dir, inside the controller namespace; output kept in a log file. */
+  async terraform(args: string[], opts: { inController?: boolean; timeoutMs?: number } = {}): Promise<TerraformRun> {
+    const started = Date.now();
+    const argv = ['terraform', ...args];
+    const runOpts = { cwd: this.stackDir, env: this.env, timeoutMs: opts.timeoutMs ?? 600_000 };
+    const r = opts.inController === false ? await run(argv, runOpts) : await this.lab.controllerExec(argv, runOpts);
+    const log = path.join(this.workDir, `terraform-${String(++this.runs).padStart(2, '0')}-${args[0]}.log`);
+    fs.writeFileSync(log, `$ ${argv.join(' ')}\n# exit ${r.code} after ${Date.now() - started} ms\n${r.stdout}\n--- stderr ---\n${r.stderr}`);
+    return { ...r, ms: Date.now() - started, log };
+  }
+
+  apply(extra: string[] = []): Promise<TerraformRun> {
+    return this.terraform(['apply', '-auto-approve', '-input=false', '-no-color', ...extra]);
+  }
+
+  /** `plan -detailed-exitcode`: 0 no changes, 2 changes, 1 error. */
+  plan(extra: string[] = []): Promise<TerraformRun> {
+    return this.terraform(['plan', '-detailed-exitcode', '-input=false', '-no-color', ...extra]);
+  }
+
+  destroy(): Promise<TerraformRun> {
+    return this.terraform(['destroy', '-auto-approve', '-input=false', '-no-color']);
+  }
+
+  async output(name: string): Promise<unknown> {
+    const r = await this.terraform(['output', '-json', name]);
+    if (r.code !== 0) throw new Error(`terraform output ${name}: ${r.stderr}`);
+    return JSON.parse(r.stdout);
+  }
+
+  /** Runs etcdctl from the controller namespace with the apiserver-etcd-client certificate. */
+  async etcdctl(args: string[], endpoints?: string[]): Promise<RunResult> {
+    const dir = path.join(this.workDir, 'client-pki');
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const files = { ca: path.join(dir, 'ca.crt'), cert: path.join(dir, 'client.crt'), key: path.join(dir, 'client.key') };
+    fs.writeFileSync(files.ca, String(await this.output('ca_certificate')));
+    fs.writeFileSync(files.cert, String(await this.output('apiserver_etcd_client_certificate')));
+    fs.writeFileSync(files.key, String(await this.output('apiserver_etcd_client_key')), { mode: 0o600 });
+    const eps = endpoints ?? ((await this.output('client_endpoints')) as string[]);
+    return this.lab.controllerExec(
+      [this.lab.etcdctlPath, `--endpoints=${eps.join(',')}`, `--cacert=${files.ca}`, `--cert=${files.cert}`, `--key=${files.key}`, '--dial-timeout=3s', '--command-timeout=5s', ...args],
+      { env: { ETCDCTL_API: '3' }, timeoutMs: 30_000 },
+    );
+  }
+}
