@@ -2,10 +2,13 @@
 //   npx ts-node test-doubles/lab/cli.ts up [--hosts N] [--name NAME]
 //   npx ts-node test-doubles/lab/cli.ts status [NAME]
 //   npx ts-node test-doubles/lab/cli.ts ssh [--name NAME] HOST [COMMAND...]
+//   npx ts-node test-doubles/lab/cli.ts deploy [--name NAME] [--parallelism N]
 //   npx ts-node test-doubles/lab/cli.ts down [NAME] [--all]
+// (or `npm run lab -- COMMAND ...`)
 import { spawnSync } from 'child_process';
 import { Lab, sweepLabs } from './lab';
 import { labSupport } from './prerequisites';
+import { LabDeployment, labClusterSpec, providerSource } from './deploy';
 import { sshOptions } from './ssh';
 import { DEFAULT_NAME_PREFIX, LabTimings, registeredLabNames } from './state';
 
@@ -98,6 +101,31 @@ function ssh(args: string[]): number {
   return r.status ?? 1;
 }
 
+/** Synthesizes the stack for the lab's hosts and applies it with terraform; prints endpoints and health. */
+async function deploy(args: string[]): Promise<number> {
+  const name = takeOption(args, '--name');
+  const parallelism = takeOption(args, '--parallelism');
+  const lab = resolveLab(name);
+  const release = await lab.publishEtcdRelease(lab.etcdVersion);
+  console.log(`deploying etcd ${lab.etcdVersion} onto ${lab.hosts.map((h) => h.name).join(', ')} with ${providerSource()} providers...`);
+  const d = await LabDeployment.create(lab, labClusterSpec(lab, { ...release, version: lab.etcdVersion }));
+  const r = await d.apply(parallelism ? [`-parallelism=${parallelism}`] : []);
+  const interesting = r.stdout.split('\n').filter((l) => /etcd-deploy|healthy|Apply complete|Error/.test(l));
+  console.log(interesting.join('\n'));
+  if (r.code !== 0) {
+    console.error(`terraform apply failed (exit ${r.code}); full log: ${r.log}\n${r.stderr}`);
+    return 1;
+  }
+  console.log(`\napply: ${(r.ms / 1000).toFixed(1)} s; stack: ${d.stackDir}`);
+  console.log(`endpoints: ${((await d.output('client_endpoints')) as string[]).join(', ')}`);
+  const health = await d.etcdctl(['endpoint', 'health', '--cluster', '-w', 'table']);
+  console.log(health.stdout || health.stderr);
+  const members = await d.etcdctl(['member', 'list', '-w', 'table']);
+  console.log(members.stdout || members.stderr);
+  console.log(`terraform: cd ${d.stackDir} && ip netns exec ${lab.controllerNetns} terraform plan   (TF_CLI_CONFIG_FILE: see test-doubles/providers/mirror.ts)`);
+  return 0;
+}
+
 async function down(args: string[]): Promise<void> {
   const all = args.includes('--all');
   const names = args.filter((a) => a !== '--all');
@@ -114,7 +142,7 @@ async function down(args: string[]): Promise<void> {
   console.log(`lab ${lab.name} is down (teardown ${((lab.timings.teardownMs ?? 0) / 1000).toFixed(1)} s)`);
 }
 
-const USAGE = `usage: cli.ts up [--hosts N] [--name NAME] | status [NAME] | ssh [--name NAME] HOST [COMMAND...] | down [NAME] [--all]`;
+const USAGE = `usage: cli.ts up [--hosts N] [--name NAME] | status [NAME] | ssh [--name NAME] HOST [COMMAND...] | deploy [--name NAME] [--parallelism N] | down [NAME] [--all]`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -127,6 +155,8 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     case 'ssh':
       return ssh(args);
+    case 'deploy':
+      return deploy(args);
     case 'down':
       await down(args);
       return 0;
