@@ -10,6 +10,28 @@ ctl() {
     --dial-timeout=3s --command-timeout=5s "$@"
 }
 
+# Names each member with the health of its client URL, so a failure says which host to look at.
+report_members() {
+  local list line name url
+  if ! list="$(ctl member list -w simple 2>&1)"; then
+    printf 'member list unavailable (no quorum?): %s\n' "$list"
+    printf 'expected members: %s\n' "$EXPECTED_MEMBERS"
+    return 0
+  fi
+  printf 'members:\n'
+  while IFS= read -r line; do
+    name="$(printf '%s' "$line" | awk -F', ' '{ print $3 }')"
+    url="$(printf '%s' "$line" | awk -F', ' '{ print $5 }' | cut -d ',' -f 1)"
+    if [ -z "$name" ]; then name='(not started)'; fi
+    if [ -n "$url" ] && "$ETCDCTL" --endpoints="$url" --cacert="$CA_CERT" --cert="$CLIENT_CERT" --key="$CLIENT_KEY" \
+      --dial-timeout=2s --command-timeout=3s endpoint health >/dev/null 2>&1; then
+      printf '  %s  %s  healthy\n' "$name" "$url"
+    else
+      printf '  %s  %s  UNHEALTHY\n' "$name" "$url"
+    fi
+  done <<< "$list"
+}
+
 started="$(date +%s)"
 attempt=0
 while :; do
@@ -22,7 +44,8 @@ while :; do
   if [ "$elapsed" -ge "$DEADLINE_SECONDS" ]; then
     printf 'etcd cluster not healthy after %ss (%s attempts). Last output of etcdctl endpoint health --cluster:\n%s\n' \
       "$elapsed" "$attempt" "$output" >&2
-    printf 'Check the failing members with: journalctl -u %s -n 50\n' "$UNIT_NAME" >&2
+    report_members >&2
+    printf 'On a failing member, look at: journalctl -u %s -n 50\n' "$UNIT_NAME" >&2
     exit 1
   fi
   sleep "$INTERVAL_SECONDS"
