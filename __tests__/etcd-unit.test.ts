@@ -2,6 +2,7 @@ import { etcdFlags, renderEtcdUnit } from '../src/systemd/etcd-unit';
 import { validateClusterSpec } from '../src/validation/validate';
 import { DEFAULT_CLUSTER_SPEC } from '../src/spec/defaults';
 import { withSpec } from './helpers/synth';
+import { renderMembershipEnv, renderOpsScript } from '../src/shell/ops-script';
 
 describe('the systemd unit and etcd flags', () => {
   const cluster = validateClusterSpec(DEFAULT_CLUSTER_SPEC);
@@ -36,12 +37,20 @@ describe('the systemd unit and etcd flags', () => {
     expect(flags).toContain('--listen-metrics-urls=http://127.0.0.1:2381');
   });
 
-  test('the initial cluster, state, token and data dir', () => {
+  test('name and data dir are flags; the bootstrap settings come from bootstrap.env, decided at first start', () => {
     expect(flags).toContain('--name=e2');
-    expect(flags).toContain('--initial-cluster=e1=https://10.1.1.93:2380,e2=https://10.1.1.92:2380,e3=https://10.1.1.91:2380');
-    expect(flags).toContain('--initial-cluster-state=new');
-    expect(flags).toContain('--initial-cluster-token=etcd-cluster');
     expect(flags).toContain('--data-dir=/var/lib/etcd');
+    expect(flags.filter((f) => f.startsWith('--initial-cluster'))).toEqual([]);
+    expect(unit.split('\n')).toContain('EnvironmentFile=/var/lib/etcd-deploy/bootstrap.env');
+  });
+
+  test('the spec membership (initial cluster for a new cluster, endpoints for a running one) is in membership.env', () => {
+    const env = renderMembershipEnv(cluster);
+    expect(env).toContain('SPEC_INITIAL_CLUSTER=e1=https://10.1.1.93:2380,e2=https://10.1.1.92:2380,e3=https://10.1.1.91:2380');
+    expect(env).toContain('CLUSTER_ENDPOINTS=https://10.1.1.93:2379,https://10.1.1.92:2379,https://10.1.1.91:2379');
+    const ops = renderOpsScript(cluster, cluster.members[1]);
+    expect(ops).toContain('CLUSTER_TOKEN=etcd-cluster');
+    expect(ops).toContain("printf 'ETCD_INITIAL_CLUSTER=%s\\nETCD_INITIAL_CLUSTER_STATE=%s\\nETCD_INITIAL_CLUSTER_TOKEN=%s\\n'");
   });
 
   test("etcd's sample unit settings: Type=notify, Restart=always, RestartSec=10s, LimitNOFILE, network-online", () => {
@@ -55,7 +64,7 @@ describe('the systemd unit and etcd flags', () => {
     const c = validateClusterSpec(withSpec({ members: [{ name: 'a', address: 'fd00::a' }, { name: 'b', address: 'fd00::b' }, { name: 'c', address: 'fd00::c' }] }));
     const f = etcdFlags(c, c.members[0]);
     expect(f).toContain('--listen-client-urls=https://127.0.0.1:2379,https://[fd00::a]:2379');
-    expect(f).toContain('--initial-cluster=a=https://[fd00::a]:2380,b=https://[fd00::b]:2380,c=https://[fd00::c]:2380');
+    expect(renderMembershipEnv(c)).toContain("SPEC_INITIAL_CLUSTER='a=https://[fd00::a]:2380,b=https://[fd00::b]:2380,c=https://[fd00::c]:2380'");
   });
 
   test('ports, paths, token and unit name follow the spec', () => {
@@ -64,8 +73,8 @@ describe('the systemd unit and etcd flags', () => {
     expect(u).toContain('ExecStart=/opt/etcd/bin/etcd');
     expect(u).toContain('--listen-client-urls=https://127.0.0.1:12379,https://10.1.1.93:12379');
     expect(u).toContain('--listen-metrics-urls=http://127.0.0.1:12381');
-    expect(u).toContain('--initial-cluster=e1=https://10.1.1.93:12380,');
+    expect(renderMembershipEnv(c)).toContain('SPEC_INITIAL_CLUSTER=e1=https://10.1.1.93:12380,');
     expect(u).toContain('--data-dir=/data/etcd');
-    expect(u).toContain('--initial-cluster-token=prod-1');
+    expect(renderOpsScript(c, c.members[0])).toContain('CLUSTER_TOKEN=prod-1');
   });
 });

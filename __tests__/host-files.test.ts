@@ -28,6 +28,8 @@ const KUBEADM_TREE = {
   'pki/etcd/server.key': ['local_sensitive_file', '0600'],
   'etcd.service': ['local_file', '0644'],
   'provision.sh': ['local_file', '0644'],
+  'etcd-ops.sh': ['local_file', '0644'],
+  'membership.env': ['local_file', '0644'],
 };
 
 describe('per-host PKI trees', () => {

@@ -20,7 +20,7 @@ describe('re-provisioning triggers', () => {
   test('the triggers name every input: target, release, unit, script and each certificate', () => {
     const t = triggersOf(base).e2;
     expect(Object.keys(t).sort()).toEqual([
-      'etcd_release', 'member', 'pki/apiserver-etcd-client.crt', 'pki/etcd/ca.crt', 'pki/etcd/healthcheck-client.crt',
+      'etcd-ops.sh_sha256', 'etcd_release', 'member', 'pki/apiserver-etcd-client.crt', 'pki/etcd/ca.crt', 'pki/etcd/healthcheck-client.crt',
       'pki/etcd/peer.crt', 'pki/etcd/server.crt', 'script_sha256', 'ssh_target', 'unit_sha256',
     ]);
     expect(t['pki/etcd/server.crt']).toBe('${sha256(tls_locally_signed_cert.etcd_e2_server.cert_pem)}');
@@ -37,7 +37,9 @@ describe('re-provisioning triggers', () => {
     ['the host key of e1', withSpec({ members: members.map((m) => (m.name === 'e1' ? { ...m, hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJdD7y3aLq454yWBdwLWbieU1ebz9/cu7/QEXn9OIeZJ' } : m)) }), []],
     ['the etcd release', withSpec({ etcd: { version: '3.5.27' } }), ['e1', 'e2', 'e3']],
     ['the SSH port', withSpec({ ssh: { port: 2222 } }), ['e1', 'e2', 'e3']],
-    ['the health deadline', withSpec({ health: { timeoutSeconds: 60 } }), []],
+    ['the health deadline (the ops script waits that long for health)', withSpec({ health: { timeoutSeconds: 60 } }), ['e1', 'e2', 'e3']],
+    ['turning on scheduled snapshots', withSpec({ snapshots: { enabled: true } }), ['e1', 'e2', 'e3']],
+    ['adding a member (membership.env is not a trigger)', withSpec({ members: [...members, { name: 'e4', address: '10.1.1.94' }] }), []],
   ])('changing %s re-provisions %j', (_what, spec, expected) => {
     expect(changedMembers(base, spec)).toEqual(expected);
   });

@@ -88,7 +88,7 @@ describe('spec validation', () => {
     expect(issues).toEqual([
       'members[0].name: "A" must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters',
       'members[0].address: "x" must be an IPv4 or IPv6 address (no zone index)',
-      'members[1].port: unknown key; allowed keys here: name, address, sshHost, hostKey, extraSans',
+      'members[1].port: unknown key; allowed keys here: name, address, sshHost, hostKey, extraSans, remove',
     ]);
   });
 
@@ -107,5 +107,24 @@ describe('spec validation', () => {
   test('a mirror URL gets {version} and {arch} substituted', () => {
     const r = validateClusterSpec(spec({ etcd: { version: '3.6.9', arch: 'arm64', downloadUrl: 'http://mirror.internal/etcd/v{version}/etcd-v{version}-linux-{arch}.tar.gz', sha256: 'c'.repeat(64) } }));
     expect(r.etcd.downloadUrl).toBe('http://mirror.internal/etcd/v3.6.9/etcd-v3.6.9-linux-arm64.tar.gz');
+  });
+});
+
+describe('membership changes in the spec', () => {
+  const five = [1, 2, 3, 4, 5].map((i) => ({ name: `e${i}`, address: `10.1.1.${90 + i}` }));
+  test('removing 2 of 5 in one apply is allowed (3 remain, a majority of 5)', () => {
+    const r = validateClusterSpec({ members: five.map((m, i) => (i >= 3 ? { ...m, remove: true } : m)) });
+    expect(r.members.filter((m) => m.remove).map((m) => m.name)).toEqual(['e4', 'e5']);
+  });
+  test('removing 3 of 5 in one apply is refused', () => {
+    expect(issuesOf({ members: five.map((m, i) => (i >= 2 ? { ...m, remove: true } : m)) })).toEqual([
+      'members: removing 3 of 5 members in one apply would leave 2, below a majority (3) of the current members: remove fewer per apply',
+    ]);
+  });
+  test('the first member (which runs the health check) cannot be the one removed', () => {
+    expect(issuesOf({ members: five.map((m, i) => (i === 0 ? { ...m, remove: true } : m)) })[0]).toMatch(/^members\[0\]\.remove: the first member runs the health check/);
+  });
+  test('the even-count warning counts the members that remain', () => {
+    expect(validateClusterSpec({ members: five.map((m, i) => (i === 4 ? { ...m, remove: true } : m)) }).warnings).toEqual([expect.stringMatching(/^4 members: an even member count/)]);
   });
 });

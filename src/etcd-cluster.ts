@@ -8,6 +8,7 @@ import { EtcdPki } from './pki/etcd-pki';
 import { ensureProviders } from './providers';
 import { EtcdMemberProvisioner } from './provisioning/member-provisioner';
 import { MemberDecommission } from './provisioning/member-decommission';
+import { MemberRemoval } from './provisioning/member-removal';
 import { keyExpression } from './provisioning/ssh-connection';
 import { ResolvedCluster } from './spec/resolved';
 import { EtcdClusterProps } from './spec/types';
@@ -16,7 +17,10 @@ import { validateClusterSpec } from './validation/validate';
 /** The per-member parts of a cluster, for composition. */
 export interface EtcdMemberParts {
   readonly bundle: MemberBundle;
-  readonly provisioner: EtcdMemberProvisioner;
+  /** Absent for a member marked `remove: true`. */
+  readonly provisioner?: EtcdMemberProvisioner;
+  /** Present only for a member marked `remove: true`. */
+  readonly removal?: MemberRemoval;
   readonly decommission: MemberDecommission;
 }
 
@@ -61,17 +65,25 @@ export class EtcdCluster extends Construct {
 
     this.pki = new EtcdPki(this, 'pki', this.cluster, prefix);
     const members: Record<string, EtcdMemberParts> = {};
-    const provisioners: NullResource[] = [];
+    const gated: NullResource[] = [];
     for (const member of this.cluster.members) {
       const scopeOf = new Construct(this, `member-${member.name}`);
       const bundle = new MemberBundle(scopeOf, 'bundle', this.cluster, member, this.pki, prefix);
-      const provisioner = new EtcdMemberProvisioner(scopeOf, 'provisioner', { cluster: this.cluster, member, pki: this.pki, bundle, privateKey, prefix });
-      const decommission = new MemberDecommission(scopeOf, 'decommission', this.cluster, member, provisioner.resource, prefix);
-      members[member.name] = { bundle, provisioner, decommission };
-      provisioners.push(provisioner.resource);
+      if (member.remove) {
+        // Keeps bundle and decommission: destroying them now would stop etcd before the removal.
+        const removal = new MemberRemoval(scopeOf, 'removal', this.cluster, member, privateKey, prefix);
+        const decommission = new MemberDecommission(scopeOf, 'decommission', this.cluster, member, removal.resource, prefix);
+        members[member.name] = { bundle, removal, decommission };
+        gated.push(removal.resource);
+      } else {
+        const provisioner = new EtcdMemberProvisioner(scopeOf, 'provisioner', { cluster: this.cluster, member, pki: this.pki, bundle, privateKey, prefix });
+        const decommission = new MemberDecommission(scopeOf, 'decommission', this.cluster, member, provisioner.resource, prefix);
+        members[member.name] = { bundle, provisioner, decommission };
+        gated.push(provisioner.resource);
+      }
     }
     this.members = members;
-    this.healthCheck = new EtcdHealthCheck(this, 'health', this.cluster, provisioners, privateKey, prefix);
+    this.healthCheck = new EtcdHealthCheck(this, 'health', this.cluster, gated, privateKey, prefix);
     this.clientEndpoints = clientEndpoints(this.cluster);
     this.kubeadmClusterConfiguration = kubeadmClusterConfiguration(this.cluster);
   }

@@ -79,8 +79,10 @@ describeLab('deploy onto lab hosts', () => {
     expect(await onHost(lab, host, 'stat -c "%a %U" /var/lib/etcd')).toBe('700 root');
     expect(await onHost(lab, host, 'ls /var/lib/etcd')).toBe('member');
     expect(await onHost(lab, host, 'systemctl is-enabled etcd; systemctl is-active etcd')).toBe('enabled\nactive');
-    // Staging (with its keys) is gone; only the install stamp (and the health script on e1) remain.
-    expect(await onHost(lab, host, 'ls -A /var/lib/etcd-deploy | sort')).toBe(host === 'e1' ? 'health-check.sh\ninstalled-release' : 'installed-release');
+    // Staging (with its keys) is gone; the stamp, the ops tools and the bootstrap decision remain.
+    const state = ['bootstrap.env', 'etcd-ops.sh', ...(host === 'e1' ? ['health-check.sh'] : []), 'installed-release', 'membership.env'];
+    expect((await onHost(lab, host, 'ls -A /var/lib/etcd-deploy | sort')).split('\n')).toEqual(state);
+    expect(await onHost(lab, host, 'grep -c "^ETCD_INITIAL_CLUSTER_STATE=" /var/lib/etcd-deploy/bootstrap.env')).toBe('1');
     const subject = await onHost(lab, host, 'openssl x509 -in /etc/kubernetes/pki/etcd/server.crt -noout -subject -ext subjectAltName 2>/dev/null || true');
     if (subject) expect(subject).toContain(`CN = ${host}`);
   }, 60_000);

@@ -68,3 +68,8 @@ export function hostPkiPath(cluster: ResolvedCluster, item: PkiItem): string {
 
 export const UNIT_BUNDLE_PATH = 'etcd.service';
 export const PROVISION_SCRIPT_BUNDLE_PATH = 'provision.sh';
+export const OPS_SCRIPT_BUNDLE_PATH = 'etcd-ops.sh';
+/** Spec membership: deliberately not a trigger (see member-triggers.ts). */
+export const MEMBERSHIP_BUNDLE_PATH = 'membership.env';
+export const SNAPSHOT_SERVICE_BUNDLE_PATH = 'etcd-snapshot.service';
+export const SNAPSHOT_TIMER_BUNDLE_PATH = 'etcd-snapshot.timer';

@@ -5,7 +5,19 @@ import { EtcdPki } from '../pki/etcd-pki';
 import { ResolvedCluster, ResolvedMember } from '../spec/resolved';
 import { renderProvisionScript } from '../shell/provision-script';
 import { renderEtcdUnit } from '../systemd/etcd-unit';
-import { memberPkiFiles, PkiFile, PkiItem, PROVISION_SCRIPT_BUNDLE_PATH, UNIT_BUNDLE_PATH } from './host-layout';
+import { renderMembershipEnv, renderOpsScript } from '../shell/ops-script';
+import { renderSnapshotService, renderSnapshotTimer } from '../systemd/snapshot-units';
+import {
+  MEMBERSHIP_BUNDLE_PATH,
+  memberPkiFiles,
+  OPS_SCRIPT_BUNDLE_PATH,
+  PkiFile,
+  PkiItem,
+  PROVISION_SCRIPT_BUNDLE_PATH,
+  SNAPSHOT_SERVICE_BUNDLE_PATH,
+  SNAPSHOT_TIMER_BUNDLE_PATH,
+  UNIT_BUNDLE_PATH,
+} from './host-layout';
 import { terraformLiteral } from './terraform-literal';
 
 /** Local directory of a member's bundle, relative to the synthesized stack (portable). */
@@ -38,6 +50,8 @@ export class MemberBundle extends Construct {
   readonly pkiFiles: PkiFile[];
   readonly unitText: string;
   readonly scriptText: string;
+  /** Every non-PKI file of the bundle (path in bundle → text), including membership.env. */
+  readonly textFiles: Readonly<Record<string, string>>;
   /** Every local file resource of the bundle, for `dependsOn`. */
   readonly resources: Array<LocalFile | SensitiveFile> = [];
 
@@ -55,7 +69,18 @@ export class MemberBundle extends Construct {
       file.overrideLogicalId(logicalId(f.bundlePath));
       this.resources.push(file);
     }
-    for (const [path, text] of [[UNIT_BUNDLE_PATH, this.unitText], [PROVISION_SCRIPT_BUNDLE_PATH, this.scriptText]] as const) {
+    const textFiles: Record<string, string> = {
+      [UNIT_BUNDLE_PATH]: this.unitText,
+      [PROVISION_SCRIPT_BUNDLE_PATH]: this.scriptText,
+      [OPS_SCRIPT_BUNDLE_PATH]: renderOpsScript(cluster, member),
+      [MEMBERSHIP_BUNDLE_PATH]: renderMembershipEnv(cluster),
+      ...(cluster.snapshots.enabled && {
+        [SNAPSHOT_SERVICE_BUNDLE_PATH]: renderSnapshotService(cluster),
+        [SNAPSHOT_TIMER_BUNDLE_PATH]: renderSnapshotTimer(cluster),
+      }),
+    };
+    this.textFiles = textFiles;
+    for (const [path, text] of Object.entries(textFiles)) {
       const file = new LocalFile(this, path, {
         filename: `${this.dir}/${path}`,
         content: terraformLiteral(text),

@@ -2,7 +2,7 @@ import { hostPkiPath } from '../files/host-layout';
 import { ResolvedCluster } from '../spec/resolved';
 import { httpsUrl } from '../systemd/urls';
 
-export const clientEndpoints = (cluster: ResolvedCluster) => cluster.members.map((m) => httpsUrl(m.address, cluster.etcd.clientPort));
+export const clientEndpoints = (cluster: ResolvedCluster) => cluster.members.filter((m) => !m.remove).map((m) => httpsUrl(m.address, cluster.etcd.clientPort));
 
 /** The `etcd.external` part of a kubeadm ClusterConfiguration for this cluster (kubeadm v1beta4). */
 export function kubeadmClusterConfiguration(cluster: ResolvedCluster): string {

@@ -16,6 +16,7 @@ export class MemberDecommission extends Construct {
   readonly resource: NullResource;
 
   constructor(scope: Construct, id: string, cluster: ResolvedCluster, member: ResolvedMember, dependsOn: NullResource, prefix: string) {
+    // dependsOn: the member's provisioner, or its removal when it is marked `remove: true`.
     super(scope, id);
     const unit = `${cluster.etcd.unitName}.service`;
     const message = `etcd on ${member.name} stopped and disabled; data kept in ${cluster.etcd.dataDir}, certificates in ${hostPkiPath(cluster, 'ca.crt').replace(/\/ca\.crt$/, '')}`;

@@ -24,6 +24,7 @@ export const DEFAULTS = {
   },
   paths: { pkiDir: '/etc/kubernetes/pki', stateDir: '/var/lib/etcd-deploy' },
   health: { timeoutSeconds: 300, intervalSeconds: 2 },
+  snapshots: { enabled: false, onCalendar: 'hourly', retain: 24, dir: '/var/lib/etcd-snapshots' },
   localBackendPath: '../../../terraform.etcd.tfstate',
 };
 

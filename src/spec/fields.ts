@@ -56,6 +56,7 @@ const member = obj(
     sshHost: str('Address or DNS name Terraform connects to over SSH. Default: address.', RULES.hostOrIp),
     hostKey: str('SSH public host key; when set, Terraform verifies the host.', RULES.sshHostKey),
     extraSans: { kind: 'array', description: 'Extra SANs (DNS names or IPs) for the server and peer certificates.', items: str('A DNS name or IP address.', RULES.hostOrIp), maxItems: 32 },
+    remove: { kind: 'boolean', description: 'Remove this member from the running cluster on the next apply (member remove, stop, archive data); delete the entry afterwards.', default: false },
   },
   ['name', 'address'],
 );
@@ -141,6 +142,12 @@ export const CLUSTER_SPEC_FIELD: ObjectField = obj(
     health: obj('The final health check.', {
       timeoutSeconds: int('Deadline for the cluster to become healthy.', 10, 86400, DEFAULTS.health.timeoutSeconds),
       intervalSeconds: int('Pause between attempts.', 1, 60, DEFAULTS.health.intervalSeconds),
+    }),
+    snapshots: obj('Scheduled snapshots (systemd timer on every member).', {
+      enabled: { kind: 'boolean', description: 'Install the snapshot timer.', default: DEFAULTS.snapshots.enabled },
+      onCalendar: str('systemd OnCalendar expression.', RULES.onCalendar, DEFAULTS.snapshots.onCalendar),
+      retain: int('Scheduled snapshots kept per member.', 1, 10000, DEFAULTS.snapshots.retain),
+      dir: str('Snapshot directory on the hosts.', RULES.absolutePath, DEFAULTS.snapshots.dir),
     }),
     backend: { kind: 'union', description: 'Terraform backend.', variants: backendVariants },
   },

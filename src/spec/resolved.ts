@@ -46,6 +46,7 @@ export interface ResolvedCluster {
   };
   readonly paths: { readonly pkiDir: string; readonly stateDir: string };
   readonly health: { readonly timeoutSeconds: number; readonly intervalSeconds: number };
+  readonly snapshots: { readonly enabled: boolean; readonly onCalendar: string; readonly retain: number; readonly dir: string };
   readonly backend: BackendSpec;
   /** Non-fatal findings (e.g. an even member count), surfaced as cdktf annotations. */
   readonly warnings: string[];

@@ -28,6 +28,13 @@ export interface MemberSpec {
    * @default []
    */
   readonly extraSans?: string[];
+  /**
+   * Take this member out of the running cluster on the next apply: `etcdctl member remove` (only
+   * while the others stay a majority), stop and disable etcd, archive its data dir. Delete the
+   * entry after that apply.
+   * @default false
+   */
+  readonly remove?: boolean;
 }
 
 export interface BastionSpec {
@@ -135,6 +142,17 @@ export interface HealthSpec {
   readonly intervalSeconds?: number;
 }
 
+export interface SnapshotSpec {
+  /** Install a systemd timer that saves `etcdctl snapshot save` on every member. @default false */
+  readonly enabled?: boolean;
+  /** systemd OnCalendar expression. @default "hourly" */
+  readonly onCalendar?: string;
+  /** Scheduled snapshots kept per member. @default 24 */
+  readonly retain?: number;
+  /** Directory on the hosts. @default "/var/lib/etcd-snapshots" */
+  readonly dir?: string;
+}
+
 export interface LocalBackendSpec {
   readonly type: 'local';
   /**
@@ -185,6 +203,8 @@ export interface EtcdClusterProps {
   readonly paths?: PathsSpec;
   /** @default 300 s deadline, 2 s interval */
   readonly health?: HealthSpec;
+  /** @default no scheduled snapshots */
+  readonly snapshots?: SnapshotSpec;
 }
 
 /** The spec file: the cluster props plus stack-level settings. */

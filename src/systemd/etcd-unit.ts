@@ -1,12 +1,17 @@
 import { hostPkiPath } from '../files/host-layout';
 import { ResolvedCluster, ResolvedMember } from '../spec/resolved';
 import { hostPort, httpsUrl } from './urls';
+import { bootstrapEnvPath } from '../shell/ops-script';
 
-/** The etcd flags of one member: mTLS on both planes, loopback client listener and metrics. */
+/**
+ * The etcd flags of one member: mTLS on both planes, loopback client listener and metrics.
+ * The bootstrap settings (--initial-cluster, -state, -token) are not flags: the member decides
+ * them on the host at first start (new cluster, or joining a running one) and writes them to
+ * bootstrap.env, so membership changes never change, or restart, the other members.
+ */
 export function etcdFlags(cluster: ResolvedCluster, member: ResolvedMember): string[] {
   const { etcd } = cluster;
   const pki = (item: Parameters<typeof hostPkiPath>[1]) => hostPkiPath(cluster, item);
-  const initialCluster = cluster.members.map((m) => `${m.name}=${httpsUrl(m.address, etcd.peerPort)}`).join(',');
   return [
     `--name=${member.name}`,
     `--data-dir=${etcd.dataDir}`,
@@ -15,9 +20,6 @@ export function etcdFlags(cluster: ResolvedCluster, member: ResolvedMember): str
     `--listen-peer-urls=${httpsUrl(member.address, etcd.peerPort)}`,
     `--initial-advertise-peer-urls=${httpsUrl(member.address, etcd.peerPort)}`,
     `--listen-metrics-urls=http://${hostPort('127.0.0.1', etcd.metricsPort)}`,
-    `--initial-cluster=${initialCluster}`,
-    '--initial-cluster-state=new',
-    `--initial-cluster-token=${etcd.clusterToken}`,
     `--cert-file=${pki('server.crt')}`,
     `--key-file=${pki('server.key')}`,
     `--trusted-ca-file=${pki('ca.crt')}`,
@@ -48,6 +50,7 @@ export function renderEtcdUnit(cluster: ResolvedCluster, member: ResolvedMember)
     '',
     '[Service]',
     'Type=notify',
+    `EnvironmentFile=${bootstrapEnvPath(cluster)}`,
     `ExecStart=${cluster.etcd.binDir}/etcd \\`,
     ...flags.map((f, i) => `  ${f}${i < flags.length - 1 ? ' \\' : ''}`),
     'Restart=always',

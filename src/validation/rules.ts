@@ -77,6 +77,7 @@ export const RULES = {
     'an SSH public key line "TYPE BASE64" (ssh-ed25519, ssh-rsa or ecdsa-sha2-nistp256/384/521)',
     /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521) [A-Za-z0-9+/]+={0,3}$/,
   ),
+  onCalendar: fromRegex('a systemd OnCalendar expression such as "hourly" or "*-*-* 02:00:00" (letters, digits, space and * : / . , ~ -)', /^[A-Za-z0-9*:/.,~ -]{1,64}$/),
   tfName: fromRegex('letters, digits, "_" and "-"', /^[A-Za-z0-9_-]{1,90}$/),
   s3Bucket: fromRegex('an S3 bucket name: 3–63 lower-case letters, digits, "." and "-"', /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
   awsRegion: fromRegex('a region name such as eu-west-1', /^[a-z0-9-]{2,32}$/),

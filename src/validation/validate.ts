@@ -55,8 +55,16 @@ function checkSemantics(spec: ClusterSpec, issues: SpecIssue[], warnings: string
     if (firstSsh !== undefined) issues.push({ path: `${at}.sshHost`, message: `"${sshHost}" is already the SSH host of members[${firstSsh}]: each member needs its own host` });
     else sshHosts.set(sshHost, i);
   });
-  if (spec.members.length % 2 === 0) {
-    warnings.push(`${spec.members.length} members: an even member count tolerates no more failures than ${spec.members.length - 1} members; an odd count is recommended`);
+  const active = spec.members.filter((m) => !m.remove).length;
+  const removed = spec.members.length - active;
+  const majority = Math.floor(spec.members.length / 2) + 1;
+  if (removed > 0 && active < majority) {
+    issues.push({ path: 'members', message: `removing ${removed} of ${spec.members.length} members in one apply would leave ${active}, below a majority (${majority}) of the current members: remove fewer per apply` });
+  } else if (spec.members.length > 0 && spec.members[0]?.remove) {
+    issues.push({ path: 'members[0].remove', message: 'the first member runs the health check and cannot be removed: reorder the members so that a remaining member comes first' });
+  }
+  if (active % 2 === 0 && active > 0) {
+    warnings.push(`${active} members: an even member count tolerates no more failures than ${active - 1} members; an odd count is recommended`);
   }
 
   const etcd = spec.etcd ?? {};
@@ -81,12 +89,14 @@ function checkSemantics(spec: ClusterSpec, issues: SpecIssue[], warnings: string
   });
 
   const dirs = [
+    ['snapshots.dir', spec.snapshots?.dir ?? DEFAULTS.snapshots.dir],
     ['etcd.dataDir', etcd.dataDir ?? DEFAULTS.etcd.dataDir],
     ['paths.stateDir', spec.paths?.stateDir ?? DEFAULTS.paths.stateDir],
     ['paths.pkiDir', spec.paths?.pkiDir ?? DEFAULTS.paths.pkiDir],
   ] as const;
   for (const [key, dir] of dirs) {
-    if (SYSTEM_DIRS.has(dir)) issues.push({ path: key, message: `"${dir}" is a system directory: use a dedicated directory such as ${key === 'etcd.dataDir' ? '/var/lib/etcd' : key === 'paths.stateDir' ? '/var/lib/etcd-deploy' : '/etc/kubernetes/pki'}` });
+    const example: Record<string, string> = { 'etcd.dataDir': '/var/lib/etcd', 'paths.stateDir': '/var/lib/etcd-deploy', 'paths.pkiDir': '/etc/kubernetes/pki', 'snapshots.dir': '/var/lib/etcd-snapshots' };
+    if (SYSTEM_DIRS.has(dir)) issues.push({ path: key, message: `"${dir}" is a system directory: use a dedicated directory such as ${example[key]}` });
   }
   dirs.forEach(([key, dir], i) => {
     dirs.forEach(([otherKey, other], j) => {
@@ -124,6 +134,7 @@ function resolve(spec: ClusterSpec, warnings: string[]): ResolvedCluster {
     sshHost: m.sshHost ?? m.address,
     hostKey: m.hostKey,
     extraSans: m.extraSans ?? [],
+    remove: m.remove ?? false,
     index,
   }));
   return {
@@ -157,6 +168,7 @@ function resolve(spec: ClusterSpec, warnings: string[]): ResolvedCluster {
     pki: { ...DEFAULTS.pki, ...spec.pki },
     paths: { ...DEFAULTS.paths, ...spec.paths },
     health: { ...DEFAULTS.health, ...spec.health },
+    snapshots: { ...DEFAULTS.snapshots, ...spec.snapshots },
     backend: spec.backend ?? { type: 'local', path: DEFAULTS.localBackendPath },
     warnings,
   };

@@ -1,0 +1,210 @@
+import { hostPkiPath } from '../files/host-layout';
+import { ResolvedCluster, ResolvedMember } from '../spec/resolved';
+import { httpsUrl } from '../systemd/urls';
+import { shellAssign } from './quote';
+
+/** Where the persistent per-member operations script lives on the host. */
+export const opsScriptPath = (cluster: ResolvedCluster) => `${cluster.paths.stateDir}/etcd-ops.sh`;
+export const bootstrapEnvPath = (cluster: ResolvedCluster) => `${cluster.paths.stateDir}/bootstrap.env`;
+export const membershipEnvPath = (cluster: ResolvedCluster) => `${cluster.paths.stateDir}/membership.env`;
+
+/**
+ * Operations on one member that need the running cluster: first start (bootstrap or join),
+ * rolling restart, removal, snapshots. Every membership change and every restart of a running
+ * cluster happens under one etcd lock, so members change one at a time whatever Terraform's
+ * parallelism, each only after the cluster is healthy again.
+ */
+const BODY = String.raw`
+export ETCDCTL_API=3
+log() { printf '[etcd-ops %s] %s\n' "$MEMBER_NAME" "$*"; }
+die() { printf '[etcd-ops %s] ERROR: %s\n' "$MEMBER_NAME" "$*" >&2; exit 1; }
+
+# Spec membership (changes with the member list; never a restart by itself).
+if [ -f "$MEMBERSHIP_ENV" ]; then
+  # shellcheck source=/dev/null
+  . "$MEMBERSHIP_ENV"
+fi
+: "${'$'}{SPEC_INITIAL_CLUSTER:?membership.env is missing}" "${'$'}{CLUSTER_ENDPOINTS:?membership.env is missing}"
+
+ctl() {
+  "$BIN_DIR/etcdctl" --cacert="$CA_CERT" --cert="$CLIENT_CERT" --key="$CLIENT_KEY" --dial-timeout=3s --command-timeout=10s "$@"
+}
+ctl_cluster() { ctl --endpoints="$CLUSTER_ENDPOINTS" "$@"; }
+ctl_local() { ctl --endpoints="$LOCAL_ENDPOINT" "$@"; }
+
+# A linearizable read succeeds only where a leader and a quorum exist. (endpoint status answers on
+# a lone member without quorum, and member list is served locally by older releases.)
+cluster_has_quorum() { ctl_cluster --command-timeout=3s get etcd-deploy/quorum-probe >/dev/null 2>&1; }
+
+# wait_healthy SECONDS: this member and the whole cluster answer health checks.
+wait_healthy() {
+  local deadline=$(($(date +%s) + $1))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    if ctl_local endpoint health >/dev/null 2>&1 && ctl_cluster endpoint health --cluster >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 1
+  done
+  return 1
+}
+
+# with_lock OP: run this script's OP while holding the cluster-wide lock.
+with_lock() {
+  log "waiting for the cluster lock ($1)"
+  ctl_cluster lock "$LOCK_NAME" bash "$0" "$1"
+}
+
+snapshot() {
+  local dir="$1" tag="$2" file
+  install -d -m 0700 "$dir"
+  file="$dir/etcd-$MEMBER_NAME-$tag-$(date -u +%Y%m%dT%H%M%SZ).db"
+  ctl_local snapshot save "$file.part" >/dev/null
+  mv -f "$file.part" "$file"
+  log "snapshot saved: $file"
+}
+
+write_bootstrap_env() {
+  umask 077
+  printf 'ETCD_INITIAL_CLUSTER=%s\nETCD_INITIAL_CLUSTER_STATE=%s\nETCD_INITIAL_CLUSTER_TOKEN=%s\n' "$1" "$2" "$CLUSTER_TOKEN" > "$BOOTSTRAP_ENV.new"
+  mv -f "$BOOTSTRAP_ENV.new" "$BOOTSTRAP_ENV"
+}
+
+# --initial-cluster for a joining member: the live member list, with this member's name filled in.
+live_initial_cluster() {
+  ctl_cluster member list -w simple | awk -F', ' -v me="$MEMBER_NAME" -v url="$PEER_URL" '
+    { name = $3; if (name == "" && $4 == url) name = me
+      if (name == "") { print "unstarted member " $1 " (" $4 ") is in the way" > "/dev/stderr"; bad = 1 }
+      out = out (out == "" ? "" : ",") name "=" $4 }
+    END { if (bad) exit 1; print out }'
+}
+
+first_start() {
+  if cluster_has_quorum; then
+    with_lock join-locked
+  else
+    log "no running cluster reachable: bootstrapping a new cluster"
+    write_bootstrap_env "$SPEC_INITIAL_CLUSTER" new
+    # --no-block: Type=notify reports READY only once a quorum is up.
+    systemctl start --no-block "$UNIT"
+  fi
+}
+
+join_locked() {
+  if ! ctl_cluster member list -w simple | grep -qF ", $PEER_URL,"; then
+    log "adding $MEMBER_NAME ($PEER_URL) to the running cluster"
+    ctl_cluster member add "$MEMBER_NAME" --peer-urls="$PEER_URL" >/dev/null
+  fi
+  local initial
+  initial="$(live_initial_cluster)" || die "cannot join: another added member never started; remove it (etcdctl member remove ID) or start it, then apply again"
+  write_bootstrap_env "$initial" existing
+  log "joining with --initial-cluster=$initial"
+  systemctl start "$UNIT"
+  wait_healthy "$HEALTH_SECONDS" || die "joined but not healthy after $HEALTH_SECONDS s: journalctl -u $UNIT -n 50"
+  log "joined; cluster healthy"
+}
+
+# restart [upgrade]: one member at a time under the lock when the cluster runs; plain otherwise.
+rolling_restart() {
+  if cluster_has_quorum; then
+    with_lock "restart-locked-$1"
+  else
+    log "no quorum reachable: restarting without waiting"
+    systemctl restart --no-block "$UNIT"
+  fi
+}
+
+restart_locked() {
+  wait_healthy "$HEALTH_SECONDS" || die "cluster not healthy before restarting $MEMBER_NAME: not restarting (would risk quorum)"
+  if [ "$1" = upgrade ]; then snapshot "$SNAPSHOT_DIR" "pre-upgrade"; fi
+  log "restarting $UNIT"
+  systemctl restart "$UNIT"
+  wait_healthy "$HEALTH_SECONDS" || die "$MEMBER_NAME not healthy $HEALTH_SECONDS s after restart: journalctl -u $UNIT -n 50"
+  log "restarted; cluster healthy"
+}
+
+remove_locked() {
+  local id total started
+  id="$(ctl_cluster member list -w simple | awk -F', ' -v url="$PEER_URL" '$4 == url { print $1 }')"
+  if [ -z "$id" ]; then
+    log "$MEMBER_NAME is not a member (already removed)"
+  else
+    total="$(ctl_cluster member list -w simple | grep -c .)"
+    started="$(ctl_cluster endpoint health --cluster 2>&1 | grep -c 'is healthy' || true)"
+    # After removal, the healthy members other than this one must still be a majority.
+    if [ $((started - 1)) -lt $(((total - 1) / 2 + 1)) ]; then
+      die "refusing to remove $MEMBER_NAME: only $started of $total members are healthy; fix the others first"
+    fi
+    log "removing member $MEMBER_NAME ($id)"
+    ctl_cluster member remove "$id" >/dev/null
+  fi
+  systemctl disable --now "$UNIT" 2>/dev/null || true
+  if [ -d "$DATA_DIR/member" ]; then
+    local archive
+    archive="$DATA_DIR.removed-$(date -u +%Y%m%dT%H%M%SZ)"
+    mv "$DATA_DIR" "$archive"
+    log "data dir archived to $archive (not deleted)"
+  fi
+}
+
+prune_snapshots() {
+  local dir="$1" keep="$2"
+  find "$dir" -maxdepth 1 -type f -name "etcd-$MEMBER_NAME-scheduled-*.db" -printf '%T@ %p\n' | sort -rn | tail -n +"$((keep + 1))" | cut -d ' ' -f 2- | while IFS= read -r old; do
+    rm -f -- "$old"
+    log "pruned $old"
+  done
+}
+
+case "${'$'}{1:-}" in
+  first-start) first_start ;;
+  join-locked) join_locked ;;
+  restart) rolling_restart plain ;;
+  restart-upgrade) rolling_restart upgrade ;;
+  restart-locked-plain) restart_locked plain ;;
+  restart-locked-upgrade) restart_locked upgrade ;;
+  remove) with_lock remove-locked ;;
+  remove-locked) remove_locked ;;
+  snapshot-scheduled) snapshot "$SCHEDULED_SNAPSHOT_DIR" scheduled && prune_snapshots "$SCHEDULED_SNAPSHOT_DIR" "$SNAPSHOT_RETAIN" ;;
+  *) die "usage: $0 first-start|restart|restart-upgrade|remove|snapshot-scheduled" ;;
+esac
+`;
+
+/** The operations script of one member (parameters quoted; logic static). */
+export function renderOpsScript(cluster: ResolvedCluster, member: ResolvedMember): string {
+  const { etcd, paths } = cluster;
+  return [
+    '#!/bin/bash',
+    `# etcd member operations for ${member.name}. Generated by etcd-kubeadm-cdktf.`,
+    'set -euo pipefail',
+    '',
+    shellAssign('MEMBER_NAME', member.name),
+    shellAssign('PEER_URL', httpsUrl(member.address, etcd.peerPort)),
+    shellAssign('LOCAL_ENDPOINT', httpsUrl('127.0.0.1', etcd.clientPort)),
+    shellAssign('BIN_DIR', etcd.binDir),
+    shellAssign('DATA_DIR', etcd.dataDir),
+    shellAssign('UNIT', `${etcd.unitName}.service`),
+    shellAssign('CLUSTER_TOKEN', etcd.clusterToken),
+    shellAssign('CA_CERT', hostPkiPath(cluster, 'ca.crt')),
+    shellAssign('CLIENT_CERT', hostPkiPath(cluster, 'healthcheck-client.crt')),
+    shellAssign('CLIENT_KEY', hostPkiPath(cluster, 'healthcheck-client.key')),
+    shellAssign('BOOTSTRAP_ENV', bootstrapEnvPath(cluster)),
+    shellAssign('MEMBERSHIP_ENV', membershipEnvPath(cluster)),
+    shellAssign('SNAPSHOT_DIR', `${paths.stateDir}/snapshots`),
+    shellAssign('SCHEDULED_SNAPSHOT_DIR', cluster.snapshots.dir),
+    shellAssign('SNAPSHOT_RETAIN', cluster.snapshots.retain),
+    shellAssign('HEALTH_SECONDS', cluster.health.timeoutSeconds),
+    shellAssign('LOCK_NAME', 'etcd-deploy/membership'),
+    BODY,
+  ].join('\n');
+}
+
+/** Spec membership as a sourced env file: the initial cluster for a new cluster, and where to find it. */
+export function renderMembershipEnv(cluster: ResolvedCluster): string {
+  const active = cluster.members.filter((m) => !m.remove);
+  return [
+    '# Spec membership, managed by etcd-kubeadm-cdktf. Read at first start and for cluster operations.',
+    '# shellcheck disable=SC2034 # sourced by etcd-ops.sh',
+    shellAssign('SPEC_INITIAL_CLUSTER', active.map((m) => `${m.name}=${httpsUrl(m.address, cluster.etcd.peerPort)}`).join(',')),
+    shellAssign('CLUSTER_ENDPOINTS', active.map((m) => httpsUrl(m.address, cluster.etcd.clientPort)).join(',')),
+    '',
+  ].join('\n');
+}
