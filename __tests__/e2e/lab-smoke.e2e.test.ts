@@ -1,7 +1,6 @@
 // The lab itself: real hosts boot, answer ssh, fetch artefacts, survive a reboot, and leave nothing
 // behind when taken down. Run: npx jest --selectProjects e2e __tests__/e2e/lab-smoke --runInBand
 import * as fs from 'fs';
-import * as path from 'path';
 import { Lab } from '../../test-doubles/lab/lab';
 import { ensureLabPrerequisites, labSupport } from '../../test-doubles/lab/prerequisites';
 import { tracesOf } from './support';

@@ -77,3 +77,71 @@ export function tracesOf(needle: string): string[] {
   }
   return [...new Set(traces)];
 }
+
+export interface WriterReport {
+  writes: number;
+  failures: number;
+  /** Longest time between two successful writes (or from the start to the first), in ms. */
+  maxGapMs: number;
+  lastKey: number;
+}
+
+/**
+ * Writes `/writer/<n>` continuously through the given endpoints (the client balancer fails over)
+ * until stopped: the measure of availability during a rolling change.
+ */
+export function startWriter(d: LabDeployment, endpoints: string[]): { stop: () => Promise<WriterReport> } {
+  let stopped = false;
+  const report: WriterReport = { writes: 0, failures: 0, maxGapMs: 0, lastKey: 0 };
+  let last = Date.now();
+  const loop = (async () => {
+    for (let n = 1; !stopped; n++) {
+      const r = await d.etcdctl(['put', `/writer/${String(n).padStart(6, '0')}`, `w${n}`], endpoints);
+      const now = Date.now();
+      if (r.code === 0) {
+        report.writes++;
+        report.lastKey = n;
+        report.maxGapMs = Math.max(report.maxGapMs, now - last);
+        last = now;
+      } else {
+        report.failures++;
+      }
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+      report.maxGapMs = Math.max(report.maxGapMs, Date.now() - last);
+      return report;
+    },
+  };
+}
+
+/** Polls until etcdctl endpoint health --cluster passes through the given endpoints. */
+export async function waitClusterHealthy(d: LabDeployment, endpoints?: string[], seconds = 60): Promise<void> {
+  let out = '';
+  for (let i = 0; i < seconds; i++) {
+    const r = await d.etcdctl(['endpoint', 'health', '--cluster'], endpoints);
+    out = r.stdout + r.stderr;
+    if (r.code === 0) return;
+    await new Promise((res) => setTimeout(res, 1000));
+  }
+  throw new Error(`cluster not healthy after ${seconds} s:\n${out}`);
+}
+
+/** Member names from `etcdctl member list`, sorted. */
+export async function memberNames(d: LabDeployment, endpoints?: string[]): Promise<string[]> {
+  const r = await d.etcdctl(['member', 'list', '-w', 'simple'], endpoints);
+  if (r.code !== 0) throw new Error(`member list failed: ${r.stderr}`);
+  return r.stdout.trim().split('\n').map((l) => l.split(', ')[2]).sort();
+}
+
+/** Fails with the end of terraform's output (the lab, and its logs, are gone after teardown). */
+export function expectTerraformOk(r: { code: number; stdout: string; stderr: string }, what = 'terraform'): void {
+  if (r.code !== 0) {
+    const lines = r.stdout.split('\n').filter((l) => /etcd-ops|etcd-deploy|Error|error|refus|healthy/.test(l)).slice(-40).join('\n');
+    throw new Error(`${what} exited ${r.code}\n--- relevant output ---\n${lines}\n--- stderr ---\n${r.stderr.slice(-3000)}`);
+  }
+}

@@ -92,7 +92,14 @@ first_start() {
 join_locked() {
   if ! ctl_cluster member list -w simple | grep -qF ", $PEER_URL,"; then
     log "adding $MEMBER_NAME ($PEER_URL) to the running cluster"
-    ctl_cluster member add "$MEMBER_NAME" --peer-urls="$PEER_URL" >/dev/null
+    # etcd refuses a reconfiguration ("unhealthy cluster") until every member has been connected
+    # for a few seconds, e.g. right after the previous member joined: retry, still under the lock.
+    local tries=0 out
+    until out="$(ctl_cluster member add "$MEMBER_NAME" --peer-urls="$PEER_URL" 2>&1)"; do
+      tries=$((tries + 1))
+      if [ "$tries" -ge "$HEALTH_SECONDS" ]; then die "member add failed after $tries attempts: $out"; fi
+      sleep 1
+    done
   fi
   local initial
   initial="$(live_initial_cluster)" || die "cannot join: another added member never started; remove it (etcdctl member remove ID) or start it, then apply again"

@@ -27,8 +27,21 @@ trap cleanup EXIT
 [ "$(id -u)" -eq 0 ] || die "must run as root: connect as root or as a user with root rights"
 command -v systemctl >/dev/null 2>&1 || die "systemd is required on the host"
 
+# A restart etcd owes is kept on disk until it happens: a run interrupted after changing a file
+# etcd reads but before the restart leaves it owed, and the next run does it.
+RESTART_PENDING="$STATE_DIR/restart-pending"
 restart_needed=0
 upgrading=0
+if [ -f "$RESTART_PENDING" ]; then
+  restart_needed=1
+  if [ "$(cat "$RESTART_PENDING")" = upgrade ]; then upgrading=1; fi
+fi
+
+# owe_restart: record that etcd must restart, before making the change that needs it.
+owe_restart() {
+  restart_needed=1
+  if [ "$upgrading" = 1 ]; then echo upgrade > "$RESTART_PENDING"; else echo plain > "$RESTART_PENDING"; fi
+}
 
 # check_upgrade_path FROM TO: etcd upgrades one minor at a time, never down, and 3.5 -> 3.6 only
 # from 3.5.26 on. Checked before anything is downloaded or replaced.
@@ -85,6 +98,7 @@ install_etcd() {
     die "the tarball from $ETCD_URL holds no etcd and etcdctl binaries"
   fi
   install -d -m 0755 "$BIN_DIR"
+  owe_restart
   for bin in etcd etcdctl etcdutl; do
     if [ -f "$src/$bin" ]; then install -m 0755 "$src/$bin" "$BIN_DIR/.$bin.new"; fi
   done
@@ -95,7 +109,6 @@ install_etcd() {
   mv -f "$stamp.new" "$stamp"
   rm -rf -- "$work"
   log "installed etcd $ETCD_VERSION into $BIN_DIR"
-  restart_needed=1
 }
 
 # place STAGED_PATH DEST MODE RESTARTS: install a file atomically, only when it differs.
@@ -105,10 +118,10 @@ place() {
   if [ -f "$dest" ] && cmp -s "$src" "$dest" && [ "$(stat -c '%04a' "$dest")" = "$mode" ]; then
     return 0
   fi
+  if [ "$restarts" = 1 ]; then owe_restart; fi
   install -m "$mode" -o root -g root "$src" "$dest.new"
   mv -f "$dest.new" "$dest"
   log "updated $dest"
-  if [ "$restarts" = 1 ]; then restart_needed=1; fi
 }
 
 # retire DEST: remove a file this tool no longer places (e.g. the CA key after an opt-out).
@@ -136,6 +149,7 @@ elif ! systemctl is-active --quiet "$UNIT_NAME.service"; then
 else
   log "nothing changed: $UNIT_NAME left running"
 fi
+rm -f -- "$RESTART_PENDING"
 `;
 
 /** The script that turns a plain host into an etcd member; idempotent and shellcheck-clean. */

@@ -91,15 +91,25 @@ export class LabDeployment {
     return JSON.parse(r.stdout);
   }
 
-  /** Runs etcdctl from the controller namespace with the apiserver-etcd-client certificate. */
-  async etcdctl(args: string[], endpoints?: string[]): Promise<RunResult> {
+  private client?: { ca: string; cert: string; key: string; endpoints: string[] };
+
+  /** Client credentials from the stack's outputs, written once (call with refresh after a renewal). */
+  async clientFiles(refresh = false): Promise<{ ca: string; cert: string; key: string; endpoints: string[] }> {
+    if (this.client && !refresh) return this.client;
     const dir = path.join(this.workDir, 'client-pki');
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const files = { ca: path.join(dir, 'ca.crt'), cert: path.join(dir, 'client.crt'), key: path.join(dir, 'client.key') };
     fs.writeFileSync(files.ca, String(await this.output('ca_certificate')));
     fs.writeFileSync(files.cert, String(await this.output('apiserver_etcd_client_certificate')));
     fs.writeFileSync(files.key, String(await this.output('apiserver_etcd_client_key')), { mode: 0o600 });
-    const eps = endpoints ?? ((await this.output('client_endpoints')) as string[]);
+    this.client = { ...files, endpoints: (await this.output('client_endpoints')) as string[] };
+    return this.client;
+  }
+
+  /** Runs etcdctl from the controller namespace with the apiserver-etcd-client certificate. */
+  async etcdctl(args: string[], endpoints?: string[]): Promise<RunResult> {
+    const files = await this.clientFiles();
+    const eps = endpoints ?? files.endpoints;
     return this.lab.controllerExec(
       [this.lab.etcdctlPath, `--endpoints=${eps.join(',')}`, `--cacert=${files.ca}`, `--cert=${files.cert}`, `--key=${files.key}`, '--dial-timeout=3s', '--command-timeout=5s', ...args],
       { env: { ETCDCTL_API: '3' }, timeoutMs: 30_000 },
