@@ -439,7 +439,8 @@ describeLab('fault: wrong checksum or unreachable mirror', () => {
     expectExit(r, 1);
     const text = all(r);
     for (const h of lab.hosts) {
-      expect(text).toContain(`[etcd-deploy ${h.name}] ERROR: checksum mismatch for ${other.url}: expected ${wrong}, got ${other.sha256} (installed binaries left untouched)`);
+      // What is wrong (which URL, both digests, nothing installed) and what to do about it.
+      expect(text).toContain(`[etcd-deploy ${h.name}] ERROR: checksum mismatch for ${other.url}: expected ${wrong}, got ${other.sha256} (installed binaries left untouched). Set etcd.sha256 in the cluster spec to the release's published sha256 (SHA256SUMS), or fix the file the mirror serves, then apply again`);
       expect(text).toMatch(new RegExp(`with null_resource\\.etcd_member_${h.name}\\b`));
     }
     await expectHostsUntouched();
@@ -453,7 +454,7 @@ describeLab('fault: wrong checksum or unreachable mirror', () => {
     expectExit(r, 1);
     const text = all(r);
     for (const h of lab.hosts) {
-      expect(text).toContain(`[etcd-deploy ${h.name}] ERROR: download failed: ${url} (installed binaries left untouched)`);
+      expect(text).toContain(`[etcd-deploy ${h.name}] ERROR: download failed: ${url} (installed binaries left untouched). Check etcd.downloadUrl in the cluster spec and that this host can reach it (mirror up, proxy, firewall, DNS), then apply again`);
     }
     expect(text).toMatch(/curl: \(7\)/); // curl says why: connection refused
     await expectHostsUntouched();

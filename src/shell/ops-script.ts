@@ -48,11 +48,27 @@ wait_healthy() {
   return 1
 }
 
-# with_lock OP: run this script's OP while holding the cluster-wide lock.
+# with_lock OP: run this script's OP while holding the cluster-wide lock. The lock client can
+# lose its session when the member it talks to restarts (another member's rolling restart): then
+# the OP never ran, and the lock is requested again. The OP records its own exit status.
 with_lock() {
+  local rc_file="$STATE_DIR/locked-op.rc" tries=0
   log "waiting for the cluster lock ($1)"
-  ctl_cluster lock "$LOCK_NAME" bash "$0" "$1"
+  while :; do
+    rm -f -- "$rc_file"
+    ctl_cluster lock "$LOCK_NAME" bash "$0" "$1" || true
+    if [ -f "$rc_file" ]; then
+      return "$(cat "$rc_file")"
+    fi
+    tries=$((tries + 1))
+    if [ "$tries" -ge 30 ]; then die "could not hold the cluster lock after $tries attempts"; fi
+    log "lock session lost before $1 ran; asking again"
+    sleep 1
+  done
 }
+
+# Locked operations report their exit status to with_lock through this file.
+record_rc() { printf '%s\n' "$?" > "$STATE_DIR/locked-op.rc"; }
 
 snapshot() {
   local dir="$1" tag="$2" file
@@ -162,6 +178,10 @@ prune_snapshots() {
 }
 
 case "${'$'}{1:-}" in
+  *-locked*) trap record_rc EXIT ;;
+esac
+
+case "${'$'}{1:-}" in
   first-start) first_start ;;
   join-locked) join_locked ;;
   restart) rolling_restart plain ;;
@@ -188,6 +208,7 @@ export function renderOpsScript(cluster: ResolvedCluster, member: ResolvedMember
     shellAssign('LOCAL_ENDPOINT', httpsUrl('127.0.0.1', etcd.clientPort)),
     shellAssign('BIN_DIR', etcd.binDir),
     shellAssign('DATA_DIR', etcd.dataDir),
+    shellAssign('STATE_DIR', paths.stateDir),
     shellAssign('UNIT', `${etcd.unitName}.service`),
     shellAssign('CLUSTER_TOKEN', etcd.clusterToken),
     shellAssign('CA_CERT', hostPkiPath(cluster, 'ca.crt')),

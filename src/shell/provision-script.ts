@@ -83,12 +83,12 @@ install_etcd() {
   log "downloading $ETCD_URL"
   if ! download "$ETCD_URL" "$work/etcd.tar.gz"; then
     rm -rf -- "$work"
-    die "download failed: $ETCD_URL (installed binaries left untouched)"
+    die "download failed: $ETCD_URL (installed binaries left untouched). Check etcd.downloadUrl in the cluster spec and that this host can reach it (mirror up, proxy, firewall, DNS), then apply again"
   fi
   actual="$(sha256sum "$work/etcd.tar.gz" | cut -d ' ' -f 1)"
   if [ "$actual" != "$ETCD_SHA256" ]; then
     rm -rf -- "$work"
-    die "checksum mismatch for $ETCD_URL: expected $ETCD_SHA256, got $actual (installed binaries left untouched)"
+    die "checksum mismatch for $ETCD_URL: expected $ETCD_SHA256, got $actual (installed binaries left untouched). Set etcd.sha256 in the cluster spec to the release's published sha256 (SHA256SUMS), or fix the file the mirror serves, then apply again"
   fi
   tar -xzf "$work/etcd.tar.gz" -C "$work" --no-same-owner
   src="$(find "$work" -mindepth 2 -maxdepth 2 -type f -name etcd -print -quit)"
