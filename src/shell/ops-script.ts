@@ -32,9 +32,19 @@ ctl() {
 ctl_cluster() { ctl --endpoints="$CLUSTER_ENDPOINTS" "$@"; }
 ctl_local() { ctl --endpoints="$LOCAL_ENDPOINT" "$@"; }
 
-# A linearizable read succeeds only where a leader and a quorum exist. (endpoint status answers on
-# a lone member without quorum, and member list is served locally by older releases.)
-cluster_has_quorum() { ctl_cluster --command-timeout=3s get etcd-deploy/quorum-probe >/dev/null 2>&1; }
+# A running cluster has a leader: endpoint status answers at once, also from members that are
+# up without a quorum (leader 0), so a new cluster's first start does not wait for a timeout.
+# A leader is then confirmed by a linearizable read, which only a quorum can serve. (member
+# list alone is served locally by older releases.)
+# (etcdctl exits 1 when any endpoint is down, e.g. this member's own: keep its output anyway.)
+cluster_has_quorum() {
+  local status
+  status="$(ctl_cluster --dial-timeout=1s --command-timeout=2s endpoint status -w json 2>/dev/null || true)"
+  case "$status" in
+    *'"leader":'[1-9]*) ctl_cluster --command-timeout=3s get etcd-deploy/quorum-probe >/dev/null 2>&1 ;;
+    *) return 1 ;;
+  esac
+}
 
 # wait_healthy SECONDS: this member and the whole cluster answer health checks.
 wait_healthy() {

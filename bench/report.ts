@@ -1,0 +1,114 @@
+// results.md: the tables (targets, synth, lab deploy, ratios) in markdown. Pure: no I/O.
+import { BenchResults } from './results';
+import { Spread } from './stats';
+import { PHASE_LABEL, PHASE_ORDER, ScenarioRow, Summary } from './summary';
+
+const sec = (ms: number | undefined | null): string => (ms === undefined || ms === null || !Number.isFinite(ms) ? '—' : (ms / 1000).toFixed(2));
+const signed = (ms: number): string => `${ms < 0 ? '−' : '+'}${sec(Math.abs(ms))}`;
+const times = (r: number): string => (Number.isFinite(r) ? `${r.toFixed(2)}×` : '—');
+const cell = (v: Spread | null): string => (v ? `${sec(v.median)} (${v.n > 1 ? `${v.n}: ${sec(v.min)}–${sec(v.max)}` : v.n})` : '—');
+const range = (v: Spread): string => (v.n > 1 ? `${sec(v.min)}–${sec(v.max)}` : '—');
+
+export function table(header: string[], rows: string[][], align?: ('l' | 'r')[]): string {
+  const rule = header.map((_, i) => ((align?.[i] ?? 'l') === 'r' ? '---:' : '---'));
+  const line = (cells: string[]): string => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+  return [line(header), `|${rule.join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+function synthTable(summary: Summary): string {
+  const empty = summary.synth.find((r) => r.id === 'empty');
+  const over = (v: Spread | null, e: Spread | null | undefined): string => (v && e ? signed(v.median - e.median) : '—');
+  return table(
+    ['stack', 'members', 'resources', 'compiled s (n: range)', 'compiled − empty', 'ts-node s (n: range)', 'ts-node − empty'],
+    summary.synth.map((r) => [
+      r.id === 'empty' ? 'empty cdktf stack (floor)' : r.id === 'default' ? 'embedded default' : `${r.id} members`,
+      String(r.members),
+      String(r.resources ?? '—'),
+      cell(r.compiled),
+      r.id === 'empty' ? '' : over(r.compiled, empty?.compiled),
+      cell(r.tsNode),
+      r.id === 'empty' ? '' : over(r.tsNode, empty?.tsNode),
+    ]),
+    ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
+  );
+}
+
+function labTable(summary: Summary): string {
+  const floorOf = (r: ScenarioRow): ScenarioRow | undefined =>
+    r.kind === 'deploy' && !r.scenario.includes('parallelism') ? summary.scenarios.find((f) => f.kind === 'floor' && f.members === r.members) : undefined;
+  return table(
+    ['scenario', 'runs', 'median s', 'range s', ...PHASE_ORDER.map((p) => PHASE_LABEL[p]), '× floor'],
+    summary.scenarios.map((r) => {
+      const floor = floorOf(r);
+      return [
+        r.scenario,
+        String(r.total.n),
+        sec(r.total.median),
+        range(r.total),
+        ...PHASE_ORDER.map((p) => sec(r.phases[p])),
+        floor ? times(r.total.median / floor.total.median) : '',
+      ];
+    }),
+    ['l', 'r', 'r', 'r', ...PHASE_ORDER.map((): 'r' => 'r'), 'r'],
+  );
+}
+
+export function renderMarkdown(results: BenchResults, summary: Summary, chartFile: string): string {
+  const m = results.machine;
+  const src = results.source;
+  const out: string[] = [];
+  out.push('# Benchmark: synth and lab deploy against their floors', '');
+  out.push(
+    `\`npm run bench${results.quick ? ' -- --quick' : ''}\` of ${results.startedAt}, ${(results.durationMs / 1000).toFixed(0)} s of measuring, on ` +
+      `${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}, terraform ${m.terraform}; ` +
+      `load average ${m.loadAverageAtStart.map((l) => l.toFixed(1)).join('/')} at the start and ${m.loadAverageAtEnd.map((l) => l.toFixed(1)).join('/')} at the end. ` +
+      `Code: ${src.commit}${src.uncommitted.length > 0 ? ` plus ${src.uncommitted.length} uncommitted change(s) (${src.uncommitted.join(', ')})` : ''}.`,
+    '',
+    'Absolute times vary across machines and with load: compare the ratios, which are measured in the same run. Seconds are medians.',
+    '',
+  );
+  if (results.synth.build.code > 0) {
+    out.push(`> \`${results.synth.build.command}\` exited ${results.synth.build.code} (tsc emits anyway; the emitted JS was timed): ${results.synth.build.errors.join('; ')}`, '');
+  }
+
+  out.push('## Targets', '');
+  out.push(table(['target', 'measured', 'status'], summary.targets.map((t) => [t.target, t.measured, t.status === 'met' ? '**met**' : `**${t.status}**`])), '');
+  for (const t of summary.targets) out.push(`- **${t.target}** — ${t.note}`);
+  out.push('');
+
+  if (summary.synth.length > 0) {
+    out.push(
+      '## Synth: one fresh process each',
+      '',
+      `\`node dist/main.js\` after \`npm run build\` (compiled) and \`node -r ts-node/register main.ts\` (what \`npm run synth\` runs, type-checking included), against an empty cdktf stack run the same two ways. Median seconds (runs: range); round-robin over the stacks, ${results.synth.reps.compiled} compiled and ${results.synth.reps.tsNode} ts-node repetitions after one warm-up of each.`,
+      '',
+      synthTable(summary),
+      '',
+    );
+  }
+  if (summary.scenarios.length > 0) {
+    const rounds = results.lab.rounds.length;
+    out.push(
+      '## Lab deploy: first deploys onto fresh hosts',
+      '',
+      `${rounds} round(s); each boots a fresh 5-host lab and runs every scenario once, wiping the used hosts between scenarios. ` +
+        'A deploy is `terraform init` + `terraform apply` (10-way parallelism unless said) until the health-check provisioner passed; ' +
+        'the floor is bench/floor.sh: the same tarball, certificates and etcd flags over plain parallel SSH, then `etcdctl endpoint health --cluster`. ' +
+        'Phases are those of the median run, in seconds, back to back: plan = until the first resource is created; PKI = until the last tls_/local_ resource; ' +
+        'install = until the last member logged "installed etcd"; start = until the last member provisioner finished; health = until the health check passed; finish = until terraform exited.',
+      '',
+      labTable(summary),
+      '',
+      (results.lab.providers ?? 'unknown') === 'stand-in'
+        ? 'Providers: the repository\'s stand-ins for hashicorp/tls, null and local (test doubles: node processes; the tls one generates keys one at a time), not HashiCorp\'s. The plan and PKI phases depend on them; `ETCD_LAB_PROVIDERS=real` measures the real ones on a connected machine.'
+        : `Providers: ${results.lab.providers ?? 'unknown'}.`,
+      '',
+    );
+  }
+  if (summary.ratios.length > 0) {
+    out.push('## Ratios (same run)', '');
+    out.push(table(['ratio', 'value', 'what'], summary.ratios.map((r) => [r.label, times(r.value), r.detail]), ['l', 'r', 'l']), '');
+  }
+  out.push(`![synth and deploy times](${chartFile})`, '');
+  return out.join('\n');
+}

@@ -1,0 +1,9 @@
+// Names of the lab scenarios, in the order the report lists them.
+export const SCENARIOS = {
+  deploy3: 'deploy 3',
+  floor3: 'floor 3',
+  deploy5: 'deploy 5',
+  floor5: 'floor 5',
+  deploy3p1: 'deploy 3 -parallelism=1',
+  replan3: 're-plan 3',
+} as const;

@@ -1,0 +1,69 @@
+// Spawns one process and timestamps every output line as it arrives (ms since the spawn).
+import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+
+export interface TimedLine {
+  /** Milliseconds since the process was spawned. */
+  readonly t: number;
+  readonly stream: 'stdout' | 'stderr';
+  readonly text: string;
+}
+
+export interface TimedRun {
+  readonly code: number;
+  /** Wall time from spawn to exit. */
+  readonly wallMs: number;
+  readonly lines: TimedLine[];
+}
+
+export interface TimedOptions {
+  cwd?: string;
+  /** The complete environment of the child (not merged with process.env). */
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}
+
+/** Runs argv to completion; never throws for a non-zero exit (a timeout kills it: code 137). */
+export function runTimed(argv: string[], opts: TimedOptions = {}): Promise<TimedRun> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(argv[0], argv.slice(1), { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines: TimedLine[] = [];
+    const collect = (stream: 'stdout' | 'stderr') => {
+      let partial = '';
+      return {
+        data: (chunk: Buffer) => {
+          const t = performance.now() - started;
+          const parts = (partial + chunk.toString('utf8')).split('\n');
+          partial = parts.pop() ?? '';
+          for (const text of parts) lines.push({ t, stream, text });
+        },
+        end: () => {
+          if (partial !== '') lines.push({ t: performance.now() - started, stream, text: partial });
+          partial = '';
+        },
+      };
+    };
+    const out = collect('stdout');
+    const err = collect('stderr');
+    child.stdout.on('data', out.data);
+    child.stderr.on('data', err.data);
+    const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
+    child.on('error', (e) => {
+      if (timer) clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      const wallMs = performance.now() - started;
+      if (timer) clearTimeout(timer);
+      out.end();
+      err.end();
+      resolve({ code: code ?? (signal === 'SIGKILL' ? 137 : 1), wallMs, lines });
+    });
+  });
+}
+
+/** The lines as a log text: `+1234ms [stdout] text`. */
+export function formatTimedLines(lines: readonly TimedLine[]): string {
+  return lines.map((l) => `+${Math.round(l.t).toString().padStart(6)}ms ${l.stream === 'stderr' ? 'E' : ' '} ${l.text}`).join('\n');
+}
