@@ -52,6 +52,18 @@ function restartWindows(stdout: string): string[] {
   return order.sort();
 }
 
+/**
+ * Availability during a rolling change: the longest time without a successful write stays short.
+ * A put in flight to the member being restarted can fail (etcd's client does not retry
+ * non-idempotent requests), so a couple of failed writes are tolerated; a lost quorum would show
+ * up as a long gap and many failures.
+ */
+function expectAvailable(w: { writes: number; failures: number; maxGapMs: number }): void {
+  expect(w.writes).toBeGreaterThan(20);
+  expect(w.maxGapMs).toBeLessThan(5000);
+  expect(w.failures).toBeLessThanOrEqual(2);
+}
+
 const expectedValues = (count: number) => Array.from({ length: count }, (_, i) => `v${i}`).sort();
 
 /** Start times (CLOCK_MONOTONIC, shared by all lab hosts) of etcd on each host. */
@@ -89,7 +101,7 @@ describeLab('scale out', () => {
       expect(await onHost(lab, h, 'grep ^ETCD_INITIAL_CLUSTER_STATE= /var/lib/etcd-deploy/bootstrap.env')).toBe('ETCD_INITIAL_CLUSTER_STATE=existing');
       expect(await readKeys(d, '/before', [`https://198.51.100.${10 + Number(h.slice(1))}:2379`])).toEqual(expectedValues(20));
     }
-    expect(w.failures).toBe(0);
+    expectAvailable(w);
     expect(w.maxGapMs).toBeLessThan(5000);
   }, 600_000);
 });
@@ -115,7 +127,7 @@ describeLab('scale in', () => {
       expect(await onHost(lab, h, 'ls -d /var/lib/etcd.removed-*/member/snap | wc -l')).toBe('1');
     }
     expect(await readKeys(d, '/before', FIRST_THREE)).toEqual(expectedValues(20));
-    expect(w.failures).toBe(0);
+    expectAvailable(w);
 
     // Then the entries leave the spec: their remaining resources go, the hosts keep the archive.
     d.synth({ ...d.spec, members: d.spec.members.filter((m) => !m.remove) });
@@ -156,7 +168,7 @@ describeLab('rolling renewal', () => {
     expect(restartWindows(r.stdout)).toEqual(['e1', 'e2', 'e3']);
     const starts = Object.values(await startTimes(lab, ['e1', 'e2', 'e3']));
     expect(new Set(starts).size).toBe(3);
-    expect(w.failures).toBe(0);
+    expectAvailable(w);
     expect(await readKeys(d, '/before', FIRST_THREE)).toEqual(expectedValues(20));
   }, 600_000);
 });
@@ -192,7 +204,7 @@ describeLab('rolling upgrade', () => {
     expect(new Set(Object.values(starts)).size).toBe(3);
     expect(restartWindows(r.stdout)).toEqual(['e1', 'e2', 'e3']);
     expect((r.stdout.match(/snapshot saved: \/var\/lib\/etcd-deploy\/snapshots\/etcd-e\d-pre-upgrade-/g) ?? []).length).toBe(3);
-    expect(w.failures).toBe(0);
+    expectAvailable(w);
     expect(await readKeys(d, '/before', FIRST_THREE)).toEqual(expectedValues(20));
   }, 600_000);
 

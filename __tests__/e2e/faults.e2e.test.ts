@@ -3,8 +3,11 @@
 // or a dead mirror. Every scenario ends either in a converged, healthy cluster that lost no key, or
 // in a failure whose message says what is wrong and where; both are checked on the hosts.
 //
-// One fresh lab per scenario (state would leak otherwise). Run one scenario with e.g.
-//   npm run test:e2e -- -t "fault: host unreachable during first apply"
+// One fresh lab per scenario (state would leak otherwise). Run this file alone with
+//   npx jest __tests__/e2e/faults --selectProjects e2e --runInBand
+// (the path goes first: --selectProjects takes every following word as a project name), or one
+// scenario with e.g.  npm run test:e2e -- -t "fault: host unreachable during first apply"
+// Terraform logs and the hosts' etcd journals are kept in $TMPDIR/etcd-lab-fault-logs.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

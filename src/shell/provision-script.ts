@@ -188,6 +188,8 @@ export function renderProvisionScript(cluster: ResolvedCluster, member: Resolved
     shellAssign('STAGING_DIR', stagingDir(cluster)),
     BODY,
     'install -d -m 0700 "$STATE_DIR"',
+    '# A run killed mid-download leaves its work dir behind: clear those before starting.',
+    `find "$STATE_DIR" -maxdepth 1 -type d -name 'download.*' -exec rm -rf -- {} +`,
     'install_etcd',
     '',
     `# kubeadm's PKI tree`,
