@@ -55,10 +55,10 @@ describe('the default stack', () => {
     expect(tf).toMatchObject(expected);
   });
 
-  test('destroy stops and disables etcd but keeps its data', () => {
+  test('leaving the spec, or destroy, makes the member leave the cluster under the lock; no data is deleted', () => {
     const d = synthSpec().resource.null_resource.etcd_member_e1_decommission;
     expect(d.triggers).toEqual({ host: '10.1.1.93', user: 'root', port: '22', unit: 'etcd.service' });
-    expect(d.provisioner).toEqual([{ 'remote-exec': { when: 'destroy', inline: [expect.stringMatching(/^systemctl disable --now etcd\.service .*data kept in \/var\/lib\/etcd/)] } }]);
-    expect(JSON.stringify(d)).not.toMatch(/rm -rf|DATA_DIR/);
+    expect(d.provisioner).toEqual([{ 'remote-exec': { when: 'destroy', inline: [expect.stringMatching(/^set -e; if \[ -f \/var\/lib\/etcd-deploy\/etcd-ops\.sh \]; then bash \/var\/lib\/etcd-deploy\/etcd-ops\.sh leave; else systemctl disable --now etcd\.service; fi; echo .*data not deleted/)] } }]);
+    expect(JSON.stringify(d)).not.toMatch(/rm -rf/);
   });
 });

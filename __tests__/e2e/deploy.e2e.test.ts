@@ -139,14 +139,20 @@ describeLab('deploy onto lab hosts', () => {
     expect(get.stdout.trim().split('\n')).toEqual(['value-e1', 'value-e2', 'value-e3']);
   }, 300_000);
 
-  test('destroy stops and disables etcd on every host, keeps the data and certificates, and says so', async () => {
+  test('destroy: members leave one at a time, etcd stopped and disabled everywhere, no data deleted', async () => {
     const r = await d.destroy();
+    log(r.stdout.split('\n').filter((l) => /etcd-ops|decommission \(remote-exec\)/.test(l)).join('\n'));
     expect({ code: r.code, tail: r.stdout.slice(-1500) }).toMatchObject({ code: 0 });
+    const where: string[] = [];
     for (const h of lab.hosts) {
-      expect(r.stdout).toContain(`etcd on ${h.name} stopped and disabled; data kept in /var/lib/etcd`);
+      expect(r.stdout).toContain(`etcd on ${h.name} stopped and disabled; data not deleted`);
       expect(await onHost(lab, h.name, 'systemctl is-active etcd || true; systemctl is-enabled etcd || true')).toBe('inactive\ndisabled');
-      expect(await onHost(lab, h.name, 'test -d /var/lib/etcd/member/snap && test -f /etc/kubernetes/pki/etcd/server.key && echo kept')).toBe('kept');
+      expect(await onHost(lab, h.name, 'test -f /etc/kubernetes/pki/etcd/server.key && echo kept')).toBe('kept');
+      where.push(await onHost(lab, h.name, 'if [ -d /var/lib/etcd/member/snap ]; then echo in-place; else ls -d /var/lib/etcd.removed-*/member/snap >/dev/null && echo archived; fi'));
     }
+    // Two members left the cluster (data archived beside the data dir); the last keeps its data in place.
+    expect(where.sort()).toEqual(['archived', 'archived', 'in-place']);
+    expect(r.stdout).toMatch(/last member of the cluster: stopping etcd\.service; data kept in \/var\/lib\/etcd/);
     log(`[deploy] first apply was ${firstApplyMs} ms`);
   }, 300_000);
 });

@@ -30,6 +30,10 @@ ctl() {
   "$BIN_DIR/etcdctl" --cacert="$CA_CERT" --cert="$CLIENT_CERT" --key="$CLIENT_KEY" --dial-timeout=3s --command-timeout=10s "$@"
 }
 ctl_cluster() { ctl --endpoints="$CLUSTER_ENDPOINTS" "$@"; }
+# The lock client talks to the other members only: the lock holder restarts or removes its own
+# etcd, and a session through it would die with it and keep the lock held until its lease ends.
+OTHER_ENDPOINTS="$(printf '%s' "$CLUSTER_ENDPOINTS" | tr ',' '\n' | grep -vxF "$CLIENT_URL" | paste -sd ',' - || true)"
+if [ -z "$OTHER_ENDPOINTS" ]; then OTHER_ENDPOINTS="$CLUSTER_ENDPOINTS"; fi
 ctl_local() { ctl --endpoints="$LOCAL_ENDPOINT" "$@"; }
 
 # A running cluster has a leader: endpoint status answers at once, also from members that are
@@ -66,7 +70,8 @@ with_lock() {
   log "waiting for the cluster lock ($1)"
   while :; do
     rm -f -- "$rc_file"
-    ctl_cluster lock "$LOCK_NAME" bash "$0" "$1" || true
+    timeout $((HEALTH_SECONDS * 4 + 60)) "$BIN_DIR/etcdctl" --cacert="$CA_CERT" --cert="$CLIENT_CERT" --key="$CLIENT_KEY" \
+      --dial-timeout=3s --endpoints="$(lock_endpoints "$1")" lock "$LOCK_NAME" bash "$0" "$1" || true
     if [ -f "$rc_file" ]; then
       return "$(cat "$rc_file")"
     fi
@@ -75,6 +80,19 @@ with_lock() {
     log "lock session lost before $1 ran; asking again"
     sleep 1
   done
+}
+
+# Restart and join: the other members when they answer with a quorum. Leave and remove: every
+# member including this one, which stays up while it waits even as the others leave.
+lock_endpoints() {
+  case "$1" in
+    leave-locked | remove-locked) printf '%s' "$CLUSTER_ENDPOINTS"; return 0 ;;
+  esac
+  if ctl --endpoints="$OTHER_ENDPOINTS" --dial-timeout=2s --command-timeout=3s get etcd-deploy/quorum-probe >/dev/null 2>&1; then
+    printf '%s' "$OTHER_ENDPOINTS"
+  else
+    printf '%s' "$CLUSTER_ENDPOINTS"
+  fi
 }
 
 # Locked operations report their exit status to with_lock through this file.
@@ -87,6 +105,18 @@ snapshot() {
   ctl_local snapshot save "$file.part" >/dev/null
   mv -f "$file.part" "$file"
   log "snapshot saved: $file"
+}
+
+# reconfigure ARGS: a membership change. etcd refuses one ("unhealthy cluster") until every member
+# has been connected for a few seconds, e.g. right after a start or the previous change: retry,
+# still under the lock.
+reconfigure() {
+  local tries=0 out
+  until out="$(ctl_cluster "$@" 2>&1)"; do
+    tries=$((tries + 1))
+    if [ "$tries" -ge "$HEALTH_SECONDS" ]; then die "etcdctl $* failed after $tries attempts: $out"; fi
+    sleep 1
+  done
 }
 
 write_bootstrap_env() {
@@ -118,14 +148,7 @@ first_start() {
 join_locked() {
   if ! ctl_cluster member list -w simple | grep -qF ", $PEER_URL,"; then
     log "adding $MEMBER_NAME ($PEER_URL) to the running cluster"
-    # etcd refuses a reconfiguration ("unhealthy cluster") until every member has been connected
-    # for a few seconds, e.g. right after the previous member joined: retry, still under the lock.
-    local tries=0 out
-    until out="$(ctl_cluster member add "$MEMBER_NAME" --peer-urls="$PEER_URL" 2>&1)"; do
-      tries=$((tries + 1))
-      if [ "$tries" -ge "$HEALTH_SECONDS" ]; then die "member add failed after $tries attempts: $out"; fi
-      sleep 1
-    done
+    reconfigure member add "$MEMBER_NAME" --peer-urls="$PEER_URL"
   fi
   local initial
   initial="$(live_initial_cluster)" || die "cannot join: another added member never started; remove it (etcdctl member remove ID) or start it, then apply again"
@@ -168,7 +191,7 @@ remove_locked() {
       die "refusing to remove $MEMBER_NAME: only $started of $total members are healthy; fix the others first"
     fi
     log "removing member $MEMBER_NAME ($id)"
-    ctl_cluster member remove "$id" >/dev/null
+    reconfigure member remove "$id"
   fi
   systemctl disable --now "$UNIT" 2>/dev/null || true
   if [ -d "$DATA_DIR/member" ]; then
@@ -176,6 +199,34 @@ remove_locked() {
     archive="$DATA_DIR.removed-$(date -u +%Y%m%dT%H%M%SZ)"
     mv "$DATA_DIR" "$archive"
     log "data dir archived to $archive (not deleted)"
+  fi
+}
+
+# leave: what a member does when its entry leaves the spec, or on terraform destroy. Members
+# leave one at a time under the lock; the last member cannot be removed and is only stopped,
+# its data kept in place; without a reachable quorum nothing can be removed safely.
+leave() {
+  if cluster_has_quorum; then
+    with_lock leave-locked
+    # The last member stops only after the lock is released (the lock lives in its own etcd).
+    if [ -f "$STATE_DIR/leave-last" ]; then
+      rm -f -- "$STATE_DIR/leave-last"
+      log "last member of the cluster: stopping $UNIT; data kept in $DATA_DIR"
+      systemctl disable --now "$UNIT" 2>/dev/null || true
+    fi
+  else
+    log "WARNING: no quorum reachable: stopping $UNIT without a membership change; data kept in $DATA_DIR"
+    systemctl disable --now "$UNIT" 2>/dev/null || true
+  fi
+}
+
+leave_locked() {
+  local total
+  total="$(ctl_cluster member list -w simple | grep -c .)"
+  if [ "$total" -le 1 ] && ctl_cluster member list -w simple | grep -qF ", $PEER_URL,"; then
+    : > "$STATE_DIR/leave-last"
+  else
+    remove_locked
   fi
 }
 
@@ -200,6 +251,8 @@ case "${'$'}{1:-}" in
   restart-locked-upgrade) restart_locked upgrade ;;
   remove) with_lock remove-locked ;;
   remove-locked) remove_locked ;;
+  leave) leave ;;
+  leave-locked) leave_locked ;;
   snapshot-scheduled) snapshot "$SCHEDULED_SNAPSHOT_DIR" scheduled && prune_snapshots "$SCHEDULED_SNAPSHOT_DIR" "$SNAPSHOT_RETAIN" ;;
   *) die "usage: $0 first-start|restart|restart-upgrade|remove|snapshot-scheduled" ;;
 esac
@@ -215,6 +268,7 @@ export function renderOpsScript(cluster: ResolvedCluster, member: ResolvedMember
     '',
     shellAssign('MEMBER_NAME', member.name),
     shellAssign('PEER_URL', httpsUrl(member.address, etcd.peerPort)),
+    shellAssign('CLIENT_URL', httpsUrl(member.address, etcd.clientPort)),
     shellAssign('LOCAL_ENDPOINT', httpsUrl('127.0.0.1', etcd.clientPort)),
     shellAssign('BIN_DIR', etcd.binDir),
     shellAssign('DATA_DIR', etcd.dataDir),
