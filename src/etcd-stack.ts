@@ -3,7 +3,6 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { configureBackend } from './backend';
 import { EtcdCluster } from './etcd-cluster';
 import { ClusterSpec } from './spec/types';
-import { validateClusterSpec } from './validation/validate';
 
 /** The deployable stack: backend, the cluster and its outputs. */
 export class EtcdStack extends TerraformStack {
@@ -11,17 +10,14 @@ export class EtcdStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, spec: ClusterSpec) {
     super(scope, id);
-    const { backend, $schema, ...props } = spec;
-    const resolved = validateClusterSpec(spec);
-    configureBackend(this, resolved.backend);
-    this.cluster = new EtcdCluster(this, 'etcd', props);
+    // The cluster validates the whole spec (backend included) once; the stack uses its result.
+    this.cluster = new EtcdCluster(this, 'etcd', spec);
+    configureBackend(this, this.cluster.cluster.backend);
 
     new TerraformOutput(this, 'client_endpoints', { value: this.cluster.clientEndpoints, description: 'etcd client URLs (mTLS)' });
     new TerraformOutput(this, 'ca_certificate', { value: this.cluster.caCertPem, description: 'etcd CA certificate (PEM): /etc/kubernetes/pki/etcd/ca.crt on control-plane nodes' });
     new TerraformOutput(this, 'apiserver_etcd_client_certificate', { value: this.cluster.apiserverEtcdClientCertPem, description: 'kube-apiserver client certificate (PEM)' });
     new TerraformOutput(this, 'apiserver_etcd_client_key', { value: this.cluster.apiserverEtcdClientKeyPem, sensitive: true, description: 'kube-apiserver client key (PEM)' });
     new TerraformOutput(this, 'kubeadm_cluster_configuration', { value: this.cluster.kubeadmClusterConfiguration, description: 'kubeadm ClusterConfiguration snippet for etcd.external' });
-    void backend;
-    void $schema;
   }
 }
