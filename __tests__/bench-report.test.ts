@@ -20,20 +20,20 @@ const APPLY: TimedLine[] = [
   at(10, 'Plan: 40 to add, 0 to change, 0 to destroy.'),
   at(1000, 'tls_private_key.etcd_ca_key: Creating...'),
   at(1800, 'tls_private_key.etcd_ca_key: Creation complete after 1s [id=ab]'),
-  at(2100, 'null_resource.etcd_member_a1: Creating...'),
+  at(2100, 'terraform_data.etcd_member_a1: Creating...'),
   at(2500, 'local_sensitive_file.etcd_a2_file_pki_etcd_peer_key: Creation complete after 0s [id=cd]'),
-  at(2600, 'null_resource.etcd_member_a2: Creating...'),
-  at(3000, 'null_resource.etcd_member_a1 (remote-exec): [etcd-deploy a1] downloading http://x/etcd.tar.gz'),
-  at(3400, 'null_resource.etcd_member_a1 (remote-exec): [etcd-deploy a1] installed etcd 3.4.23 into /usr/local/bin'),
-  at(3900, 'null_resource.etcd_member_a2 (remote-exec): [etcd-deploy a2] installed etcd 3.4.23 into /usr/local/bin'),
-  at(4000, 'null_resource.etcd_member_a1 (remote-exec): [etcd-deploy a1] inputs changed: restarting etcd'),
-  at(4100, 'null_resource.etcd_member_a1: Creation complete after 2s [id=1]'),
-  at(4200, 'null_resource.etcd_member_a1_decommission: Creation complete after 0s [id=2]'),
-  at(4300, 'null_resource.etcd_member_a2 (remote-exec): [etcd-ops a2] no running cluster reachable: bootstrapping a new cluster'),
-  at(4400, 'null_resource.etcd_member_a2: Creation complete after 2s [id=3]'),
-  at(5000, 'null_resource.etcd_member_a2_decommission: Creation complete after 0s [id=4]'),
-  at(5100, 'null_resource.etcd_health_check (remote-exec): etcd cluster healthy after 1 attempt(s); members: a1 a2'),
-  at(5200, 'null_resource.etcd_health_check: Creation complete after 0s [id=5]'),
+  at(2600, 'terraform_data.etcd_member_a2: Creating...'),
+  at(3000, 'terraform_data.etcd_member_a1 (remote-exec): [etcd-deploy a1] downloading http://x/etcd.tar.gz'),
+  at(3400, 'terraform_data.etcd_member_a1 (remote-exec): [etcd-deploy a1] installed etcd 3.4.23 into /usr/local/bin'),
+  at(3900, 'terraform_data.etcd_member_a2 (remote-exec): [etcd-deploy a2] installed etcd 3.4.23 into /usr/local/bin'),
+  at(4000, 'terraform_data.etcd_member_a1 (remote-exec): [etcd-deploy a1] inputs changed: restarting etcd'),
+  at(4100, 'terraform_data.etcd_member_a1: Creation complete after 2s [id=1]'),
+  at(4200, 'terraform_data.etcd_member_a1_decommission: Creation complete after 0s [id=2]'),
+  at(4300, 'terraform_data.etcd_member_a2 (remote-exec): [etcd-ops a2] no running cluster reachable: bootstrapping a new cluster'),
+  at(4400, 'terraform_data.etcd_member_a2: Creation complete after 2s [id=3]'),
+  at(5000, 'terraform_data.etcd_member_a2_decommission: Creation complete after 0s [id=4]'),
+  at(5100, 'terraform_data.etcd_health_check (remote-exec): etcd cluster healthy after 1 attempt(s); members: a1 a2'),
+  at(5200, 'terraform_data.etcd_health_check: Creation complete after 0s [id=5]'),
   at(5250, 'Apply complete! Resources: 40 added, 0 changed, 0 destroyed.'),
 ];
 
@@ -79,7 +79,7 @@ describe('phases of a deploy', () => {
   });
 
   it('refuses a deploy without a passed health check', () => {
-    expect(() => deployMilestones(APPLY.filter((l) => !l.text.startsWith('null_resource.etcd_health_check')), 5300, ['a1', 'a2'])).toThrow(/health check/);
+    expect(() => deployMilestones(APPLY.filter((l) => !l.text.startsWith('terraform_data.etcd_health_check')), 5300, ['a1', 'a2'])).toThrow(/health check/);
   });
 
   it('reads the floor script lines', () => {

@@ -33,16 +33,16 @@ describe('the default stack', () => {
   test('the SSH key is a sensitive, optional variable unless a key file is given', () => {
     const tf = synthSpec();
     expect(tf.variable?.ssh_private_key).toMatchObject({ sensitive: true, nullable: true, default: null });
-    expect(tf.resource.null_resource.etcd_member_e1.connection.private_key).toBe('${var.ssh_private_key}');
+    expect(tf.resource.terraform_data.etcd_member_e1.connection.private_key).toBe('${var.ssh_private_key}');
     const withFile = synthSpec({ ...DEFAULT_CLUSTER_SPEC, ssh: { privateKeyFile: '~/.ssh/etcd_ed25519' } });
     expect(withFile.variable).toBeUndefined();
-    expect(withFile.resource.null_resource.etcd_member_e1.connection.private_key).toBe('${file(pathexpand("~/.ssh/etcd_ed25519"))}');
+    expect(withFile.resource.terraform_data.etcd_member_e1.connection.private_key).toBe('${file(pathexpand("~/.ssh/etcd_ed25519"))}');
   });
 
   test('a bastion reaches every member and the health check', () => {
     const tf = synthSpec({ ...DEFAULT_CLUSTER_SPEC, ssh: { bastion: { host: 'jump.example.com', user: 'ops' } } });
     for (const id of ['etcd_member_e2', 'etcd_health_check']) {
-      expect(tf.resource.null_resource[id].connection).toMatchObject({ bastion_host: 'jump.example.com', bastion_user: 'ops', bastion_port: 22 });
+      expect(tf.resource.terraform_data[id].connection).toMatchObject({ bastion_host: 'jump.example.com', bastion_user: 'ops', bastion_port: 22 });
     }
   });
 
@@ -56,8 +56,8 @@ describe('the default stack', () => {
   });
 
   test('leaving the spec, or destroy, makes the member leave the cluster under the lock; no data is deleted', () => {
-    const d = synthSpec().resource.null_resource.etcd_member_e1_decommission;
-    expect(d.triggers).toEqual({ host: '10.1.1.93', user: 'root', port: '22', unit: 'etcd.service' });
+    const d = synthSpec().resource.terraform_data.etcd_member_e1_decommission;
+    expect(d.triggers_replace).toEqual({ host: '10.1.1.93', user: 'root', port: '22', unit: 'etcd.service' });
     expect(d.provisioner).toEqual([{ 'remote-exec': { when: 'destroy', inline: [expect.stringMatching(/^set -e; if \[ -f \/var\/lib\/etcd-deploy\/etcd-ops\.sh \]; then bash \/var\/lib\/etcd-deploy\/etcd-ops\.sh leave; else systemctl disable --now etcd\.service; fi; echo .*data not deleted/)] } }]);
     expect(JSON.stringify(d)).not.toMatch(/rm -rf/);
   });

@@ -1,13 +1,17 @@
 import { spawnSync } from 'node:child_process';
+import { ensureProviderMirror } from '../toolchain/providers';
 
 /**
- * Test tools that come from Debian. As root on a Debian machine, missing ones are installed
- * (loudly) so that `npm test` works on a fresh clone; elsewhere the tests that need them skip
- * loudly, and fail under CI=true.
+ * What the tests need from outside npm, made ready once before any worker starts:
+ * - Debian tools: as root on a Debian machine, missing ones are installed (loudly) so that
+ *   `npm test` works on a fresh clone; elsewhere the tests that need them skip loudly, and fail
+ *   under CI=true.
+ * - HashiCorp's tls, null and local providers, built from their Go modules into the cached
+ *   filesystem mirror (toolchain/providers.ts), so that parallel workers do not race to build it.
  */
 const TOOLS: Record<string, string> = { shellcheck: 'shellcheck' };
 
-export default async function globalSetup(): Promise<void> {
+function installDebianTools(): void {
   const missing = Object.entries(TOOLS).filter(([bin]) => spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0).map(([, pkg]) => pkg);
   if (missing.length === 0) return;
   const root = process.getuid?.() === 0;
@@ -24,4 +28,22 @@ export default async function globalSetup(): Promise<void> {
     r = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
   }
   if (r.status !== 0) console.warn(`WARNING: apt-get could not install ${missing.join(', ')}`);
+}
+
+async function buildProviders(): Promise<void> {
+  if (spawnSync('sh', ['-c', 'command -v go']).status !== 0) {
+    const msg = 'go is not on the PATH: the real providers cannot be built, tests that run terraform will fail';
+    if (process.env.CI === 'true') throw new Error(msg);
+    console.warn(`\nWARNING: ${msg}\n`);
+    return;
+  }
+  const started = Date.now();
+  const mirror = await ensureProviderMirror((s) => console.warn(s));
+  const seconds = (Date.now() - started) / 1000;
+  if (seconds > 5) console.warn(`provider mirror ready in ${seconds.toFixed(0)} s: ${mirror.mirrorDir}`);
+}
+
+export default async function globalSetup(): Promise<void> {
+  installDebianTools();
+  await buildProviders();
 }

@@ -24,7 +24,7 @@ describe('main.ts', () => {
     const r = synth({ ETCD_CLUSTER_SPEC: '' }, dir);
     expect(r.status).toBe(0);
     const tf = JSON.parse(readFileSync(stackFile(), 'utf8'));
-    expect(Object.keys(tf.resource.null_resource).sort()).toEqual([
+    expect(Object.keys(tf.resource.terraform_data).sort()).toEqual([
       'etcd_health_check', 'etcd_member_e1', 'etcd_member_e1_decommission', 'etcd_member_e2', 'etcd_member_e2_decommission', 'etcd_member_e3', 'etcd_member_e3_decommission',
     ]);
   }, 30000);
@@ -35,7 +35,7 @@ describe('main.ts', () => {
     const r = synth({ ETCD_CLUSTER_SPEC: spec }, dir);
     expect(r.status).toBe(0);
     const tf = JSON.parse(readFileSync(stackFile(), 'utf8'));
-    expect(tf.resource.null_resource.etcd_member_a2.connection).toMatchObject({ host: '192.0.2.12', user: 'admin' });
+    expect(tf.resource.terraform_data.etcd_member_a2.connection).toMatchObject({ host: '192.0.2.12', user: 'admin' });
   }, 30000);
 
   test('a bad spec fails with the offending value and rule, and writes nothing', () => {

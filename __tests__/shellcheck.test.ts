@@ -24,7 +24,7 @@ const runCheck = shellcheckAvailable();
     for (const [id, f] of Object.entries(tf.resource.local_file)) {
       if (f.filename.endsWith('/provision.sh')) scripts.push([id, asReceived(f.content)]);
     }
-    for (const [id, r] of Object.entries(tf.resource.null_resource)) {
+    for (const [id, r] of Object.entries(tf.resource.terraform_data)) {
       for (const p of r.provisioner ?? []) {
         if (p.file?.content) scripts.push([`${id} file`, asReceived(p.file.content)]);
         if (p['remote-exec']?.inline) scripts.push([`${id} inline`, `#!/bin/sh\n${asReceived(p['remote-exec'].inline.join('\n'))}\n`]);

@@ -1,8 +1,9 @@
 /**
- * The synthesized JSON checked by terraform itself against faithful provider schemas (the
- * stand-in providers): `init` + `validate` (toBeValidTerraform) and `plan` (toPlanSuccessfully).
- * A single object where a block list is expected, a misspelled argument or a connection without
- * host would fail here even though the jest JSON assertions pass.
+ * The synthesized JSON checked by terraform itself against HashiCorp's real tls, null and local
+ * providers (built from their Go modules into a filesystem mirror): `init` + `validate`
+ * (toBeValidTerraform) and `plan` (toPlanSuccessfully). A single object where a block list is
+ * expected, a misspelled argument or a connection without host would fail here even though the
+ * jest JSON assertions pass.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import 'cdktf/lib/testing/adapters/jest';
 import { EtcdStack } from '../src/etcd-stack';
 import { DEFAULT_CLUSTER_SPEC } from '../src/spec/defaults';
 import { ClusterSpec } from '../src/spec/types';
-import { ensureProviderMirror } from '../test-doubles/providers/mirror';
+import { ensureProviderMirror } from '../toolchain/providers';
 
 Testing.setupJest();
 
@@ -46,7 +47,7 @@ const SPECS: Array<[string, ClusterSpec]> = [
 (hasTerraform ? describe : describe.skip)('terraform accepts the synthesized stack', () => {
   beforeAll(async () => {
     Object.assign(process.env, (await ensureProviderMirror()).env);
-  }, 120_000);
+  }, 1_800_000);
 
   test.each(SPECS)('%s: init + validate, and plan', (_name, spec) => {
     const app = Testing.app();

@@ -3,7 +3,7 @@ import { synthSpec, withSpec } from './helpers/synth';
 
 const triggersOf = (spec: ClusterSpec) => {
   const tf = synthSpec(spec);
-  return Object.fromEntries(['e1', 'e2', 'e3'].map((m) => [m, tf.resource.null_resource[`etcd_member_${m}`].triggers]));
+  return Object.fromEntries(['e1', 'e2', 'e3'].map((m) => [m, tf.resource.terraform_data[`etcd_member_${m}`].triggers_replace]));
 };
 
 /** Which members' triggers differ between two specs. */
@@ -35,7 +35,7 @@ describe('re-provisioning triggers', () => {
     ['extra SANs of e2', withSpec({ members: members.map((m) => (m.name === 'e2' ? { ...m, extraSans: ['etcd-2.example.com'] } : m)) }), []],
     ['the SSH host of e3', withSpec({ members: members.map((m) => (m.name === 'e3' ? { ...m, sshHost: 'mgmt-e3.example.com' } : m)) }), ['e3']],
     ['the host key of e1', withSpec({ members: members.map((m) => (m.name === 'e1' ? { ...m, hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJdD7y3aLq454yWBdwLWbieU1ebz9/cu7/QEXn9OIeZJ' } : m)) }), []],
-    ['the etcd release', withSpec({ etcd: { version: '3.5.27' } }), ['e1', 'e2', 'e3']],
+    ['the etcd release', withSpec({ etcd: { version: '3.5.33' } }), ['e1', 'e2', 'e3']],
     ['the SSH port', withSpec({ ssh: { port: 2222 } }), ['e1', 'e2', 'e3']],
     ['the health deadline (the ops script waits that long for health)', withSpec({ health: { timeoutSeconds: 60 } }), ['e1', 'e2', 'e3']],
     ['turning on scheduled snapshots', withSpec({ snapshots: { enabled: true } }), ['e1', 'e2', 'e3']],
@@ -54,8 +54,8 @@ describe('re-provisioning triggers', () => {
 
   test('the health check re-runs when any member is replaced', () => {
     const tf = synthSpec(base);
-    const health = tf.resource.null_resource.etcd_health_check;
-    expect(health.triggers.members).toBe('${join(",", [null_resource.etcd_member_e1.id, null_resource.etcd_member_e2.id, null_resource.etcd_member_e3.id])}');
-    expect(health.depends_on).toEqual(['null_resource.etcd_member_e1', 'null_resource.etcd_member_e2', 'null_resource.etcd_member_e3']);
+    const health = tf.resource.terraform_data.etcd_health_check;
+    expect(health.triggers_replace.members).toBe('${join(",", [terraform_data.etcd_member_e1.id, terraform_data.etcd_member_e2.id, terraform_data.etcd_member_e3.id])}');
+    expect(health.depends_on).toEqual(['terraform_data.etcd_member_e1', 'terraform_data.etcd_member_e2', 'terraform_data.etcd_member_e3']);
   });
 });

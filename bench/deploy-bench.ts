@@ -1,12 +1,11 @@
-// One first deploy onto lab hosts, timed: LabDeployment synthesizes and runs terraform init, then
-// terraform apply is spawned here (same namespace, cwd and environment as LabDeployment uses) so
-// that every output line is timestamped as it arrives.
+// One first deploy onto lab hosts, timed: LabDeployment synthesizes and runs `init` with the
+// engine (terraform or tofu), then `apply` is spawned here (same namespace, cwd, binary and
+// environment as LabDeployment uses) so that every output line is timestamped as it arrives.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LabDeployment, labClusterSpec, providerSource } from '../test-doubles/lab/deploy';
+import { Engine, LabDeployment, labClusterSpec } from '../test-doubles/lab/deploy';
 import { Lab, LabHost } from '../test-doubles/lab/lab';
 import { PublishedRelease } from '../test-doubles/lab/artefacts';
-import { ensureProviderMirror } from '../test-doubles/providers/mirror';
 import { deployMilestones, deployPhases } from './phases';
 import { DeployRun, HostState, ReplanRun } from './results';
 import { formatTimedLines, runTimed } from './timed-process';
@@ -17,22 +16,17 @@ export interface DeployOptions {
   readonly hosts: readonly LabHost[];
   readonly hostState: HostState;
   readonly parallelism?: number;
+  /** @default 'terraform' */
+  readonly engine?: Engine;
   /** Fresh directory for the synthesized stack, its state and the logs. */
   readonly workDir: string;
 }
 
-/** terraform's environment as LabDeployment sets it (stand-in providers from the mirror). */
-async function terraformEnv(): Promise<NodeJS.ProcessEnv> {
-  const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
-  if (providerSource() === 'stand-in') Object.assign(env, (await ensureProviderMirror()).env);
-  return env;
-}
-
-/** LabDeployment logs `# exit 0 after N ms` at the top of each terraform run's log. */
-function loggedMs(workDir: string, command: string): number {
-  const file = fs.readdirSync(workDir).find((f) => new RegExp(`^terraform-\\d+-${command}\\.log$`).test(f));
+/** LabDeployment logs `# exit 0 after N ms` at the top of each engine run's log. */
+function loggedMs(workDir: string, engine: Engine, command: string): number {
+  const file = fs.readdirSync(workDir).find((f) => new RegExp(`^${engine}-\\d+-${command}\\.log$`).test(f));
   const m = file ? /^# exit 0 after (\d+) ms$/m.exec(fs.readFileSync(path.join(workDir, file), 'utf8')) : null;
-  if (!m) throw new Error(`no successful terraform ${command} log in ${workDir}`);
+  if (!m) throw new Error(`no successful ${engine} ${command} log in ${workDir}`);
   return Number(m[1]);
 }
 
@@ -46,16 +40,17 @@ export async function deployOnce(lab: Lab, release: PublishedRelease, opts: Depl
   fs.rmSync(opts.workDir, { recursive: true, force: true });
   fs.mkdirSync(opts.workDir, { recursive: true });
   const members = opts.hosts.map((h) => ({ name: h.name, address: h.address }));
-  const spec = labClusterSpec(lab, { ...release, version: lab.etcdVersion }, { members });
-  const deployment = await LabDeployment.create(lab, spec, opts.workDir);
-  const initMs = loggedMs(opts.workDir, 'init');
+  const engine = opts.engine ?? 'terraform';
+  const spec = labClusterSpec(lab, release, { members });
+  const deployment = await LabDeployment.create(lab, spec, { workDir: opts.workDir, engine });
+  const initMs = loggedMs(opts.workDir, engine, 'init');
 
   const extra = opts.parallelism ? [`-parallelism=${opts.parallelism}`] : [];
-  const argv = ['ip', 'netns', 'exec', lab.controllerNetns, 'terraform', 'apply', '-auto-approve', '-input=false', '-no-color', ...extra];
-  const r = await runTimed(argv, { cwd: deployment.stackDir, env: await terraformEnv(), timeoutMs: 600_000 });
+  const argv = ['ip', 'netns', 'exec', lab.controllerNetns, deployment.binary, 'apply', '-auto-approve', '-input=false', '-no-color', ...extra];
+  const r = await runTimed(argv, { cwd: deployment.stackDir, env: { ...process.env, ...deployment.env }, timeoutMs: 600_000 });
   const log = path.join(opts.workDir, `apply-timed.log`);
   fs.writeFileSync(log, `$ ${argv.join(' ')}\n# exit ${r.code} after ${Math.round(r.wallMs)} ms\n${formatTimedLines(r.lines)}\n`);
-  if (r.code !== 0) throw new Error(`${opts.scenario}: terraform apply exited ${r.code}; see ${log}`);
+  if (r.code !== 0) throw new Error(`${opts.scenario}: ${engine} apply exited ${r.code}; see ${log}`);
 
   let milestones;
   try {
@@ -68,6 +63,7 @@ export async function deployOnce(lab: Lab, release: PublishedRelease, opts: Depl
     deployment,
     run: {
       scenario: opts.scenario,
+      engine,
       round: opts.round,
       members: members.length,
       parallelism: opts.parallelism ?? 10,

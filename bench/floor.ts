@@ -33,7 +33,7 @@ export async function floorOnce(lab: Lab, release: PublishedRelease, opts: Floor
     'bash', FLOOR_SCRIPT, lab.sshPrivateKeyPath, release.url, release.sha256, lab.etcdctlPath, opts.bundlesDir,
     ...opts.hosts.map((h) => `${h.name}=${h.address}`),
   ];
-  const r = await runTimed(argv, { env: { ...process.env, ETCDCTL_API: '3' }, timeoutMs: 300_000 });
+  const r = await runTimed(argv, { timeoutMs: 300_000 });
   fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
   fs.writeFileSync(opts.logFile, `$ ${argv.join(' ')}\n# exit ${r.code} after ${Math.round(r.wallMs)} ms\n${formatTimedLines(r.lines)}\n`);
   if (r.code !== 0) throw new Error(`${opts.scenario}: floor.sh exited ${r.code}; see ${opts.logFile}`);

@@ -3,7 +3,7 @@
 // is a first deploy (checked: every member must log "installed etcd"). Interleaving deploys and
 // floors inside a round exposes them to the same machine load. The lab goes down in `finally`.
 import * as path from 'node:path';
-import { providerSource } from '../test-doubles/lab/deploy';
+import { providersDescription } from '../toolchain/providers';
 import { Lab } from '../test-doubles/lab/lab';
 import { deployOnce, replanOnce } from './deploy-bench';
 import { floorOnce } from './floor';
@@ -23,7 +23,7 @@ export interface LabBenchOptions {
 const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
 export async function runLabBench(opts: LabBenchOptions): Promise<LabResults> {
-  const results: LabResults = { providers: providerSource(), rounds: [], deploys: [], floors: [], replans: [] };
+  const results: LabResults = { providers: providersDescription(), rounds: [], deploys: [], floors: [], replans: [] };
   for (let round = 1; round <= opts.rounds; round++) {
     const say = (s: string): void => opts.progress(`[bench] lab round ${round}/${opts.rounds}: ${s}`);
     const upStarted = Date.now();
@@ -31,7 +31,7 @@ export async function runLabBench(opts: LabBenchOptions): Promise<LabResults> {
     const upMs = Date.now() - upStarted;
     say(`lab ${lab.name} up in ${secs(upMs)} (rootfs ${lab.timings.rootfsMode ?? '?'})`);
     try {
-      const release = await lab.publishEtcdRelease(lab.etcdVersion);
+      const release = await lab.publishEtcdRelease();
       const three = lab.hosts.slice(0, 3);
       const five = lab.hosts.slice(0, 5);
       const dir = (name: string): string => path.resolve(opts.outDir, `round-${round}`, name);
@@ -42,6 +42,11 @@ export async function runLabBench(opts: LabBenchOptions): Promise<LabResults> {
       const replan = await replanOnce(d3, SCENARIOS.replan3);
       results.replans.push(replan);
       say(`${SCENARIOS.replan3}: ${secs(replan.totalMs)} (exit ${replan.code})`);
+      await wipeHosts(lab, three);
+
+      const t3 = await deployOnce(lab, release, { scenario: SCENARIOS.deploy3tofu, round, hosts: three, hostState: 'wiped', engine: 'tofu', workDir: dir('deploy-3-tofu') });
+      results.deploys.push(t3.run);
+      say(`${SCENARIOS.deploy3tofu}: init ${secs(t3.run.initMs)} + apply ${secs(t3.run.applyMs)}`);
       await wipeHosts(lab, three);
 
       const f3 = await floorOnce(lab, release, {

@@ -60,7 +60,7 @@ function one(lines: readonly TimedLine[], re: RegExp, what: string, pick: 'first
  */
 export function deployMilestones(lines: readonly TimedLine[], wallMs: number, members: readonly string[], prefix = 'etcd'): DeployMilestones {
   const p = escape(prefix);
-  const memberRes = (n: string) => `null_resource\\.${p}_member_${escape(n)}`;
+  const memberRes = (n: string) => `terraform_data\\.${p}_member_${escape(n)}`;
   const installed = lastPerName(lines, members, (n) => new RegExp(`\\[etcd-deploy ${escape(n)}\\] installed etcd`), 'installed etcd');
   const firstInstalled = Math.min(
     ...members.map((n) => Math.min(...times(lines, new RegExp(`\\[etcd-deploy ${escape(n)}\\] installed etcd`)))),
@@ -75,7 +75,7 @@ export function deployMilestones(lines: readonly TimedLine[], wallMs: number, me
     lastInstalled: Math.max(...installed),
     lastStartLine: startLines.length > 0 ? Math.max(...startLines) : null,
     lastMemberComplete: Math.max(...complete),
-    healthComplete: one(lines, new RegExp(`^null_resource\\.${p}_health_check: Creation complete`), 'health check creation complete'),
+    healthComplete: one(lines, new RegExp(`^terraform_data\\.${p}_health_check: Creation complete`), 'health check creation complete'),
     wall: wallMs,
   };
 }

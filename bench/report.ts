@@ -60,7 +60,7 @@ export function renderMarkdown(results: BenchResults, summary: Summary, chartFil
   out.push('# Benchmark: synth and lab deploy against their floors', '');
   out.push(
     `\`npm run bench${results.quick ? ' -- --quick' : ''}\` of ${results.startedAt}, ${(results.durationMs / 1000).toFixed(0)} s of measuring, on ` +
-      `${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}, terraform ${m.terraform}; ` +
+      `${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}, terraform ${m.terraform}${m.tofu ? `, OpenTofu ${m.tofu}` : ''}; ` +
       `load average ${m.loadAverageAtStart.map((l) => l.toFixed(1)).join('/')} at the start and ${m.loadAverageAtEnd.map((l) => l.toFixed(1)).join('/')} at the end. ` +
       `Code: ${src.commit}${src.uncommitted.length > 0 ? ` plus ${src.uncommitted.length} uncommitted change(s) (${src.uncommitted.join(', ')})` : ''}.`,
     '',
@@ -100,8 +100,8 @@ export function renderMarkdown(results: BenchResults, summary: Summary, chartFil
       labTable(summary),
       '',
       (results.lab.providers ?? 'unknown') === 'stand-in'
-        ? 'Providers: the repository\'s stand-ins for hashicorp/tls, null and local (test doubles: node processes; the tls one generates keys one at a time), not HashiCorp\'s. The plan and PKI phases depend on them; `ETCD_LAB_PROVIDERS=real` measures the real ones on a connected machine.'
-        : `Providers: ${results.lab.providers ?? 'unknown'}.`,
+        ? 'Providers: the repository\'s stand-ins for hashicorp/tls, null and local (test doubles: node processes; the tls one generates keys one at a time), not HashiCorp\'s.'
+        : `Providers: ${results.lab.providers ?? 'unknown'}, the same for both engines. Engine: Terraform ${m.terraform} for every scenario but "deploy 3 (OpenTofu)", which ran OpenTofu ${m.tofu ?? '(version not recorded)'}.`,
       '',
     );
   }

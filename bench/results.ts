@@ -30,8 +30,13 @@ export interface SynthResults {
 /** How the hosts of a run had been used: booted for this round, or wiped after an earlier run. */
 export type HostState = 'new' | 'wiped';
 
+/** The engine that ran a deploy: the Terraform CLI, or OpenTofu built from its Go module. */
+export type EngineName = 'terraform' | 'tofu';
+
 export interface DeployRun {
   readonly scenario: string;
+  /** Absent in results written before engines were recorded: terraform. */
+  readonly engine?: EngineName;
   readonly round: number;
   readonly members: number;
   readonly parallelism: number;
@@ -78,8 +83,11 @@ export interface LabRound {
 }
 
 export interface LabResults {
-  /** Which Terraform providers: the repository's stand-ins (default) or HashiCorp's (ETCD_LAB_PROVIDERS=real). */
-  readonly providers: 'stand-in' | 'real' | 'none';
+  /**
+   * Which providers produced the figures, e.g. "hashicorp/tls 4.1.0, null 3.2.4, local 2.6.1
+   * (built from their Go modules)"; "stand-in" in results from before the real providers.
+   */
+  readonly providers: string;
   readonly rounds: LabRound[];
   readonly deploys: DeployRun[];
   readonly floors: FloorRun[];
@@ -92,6 +100,8 @@ export interface MachineInfo {
   readonly memoryGiB: number;
   readonly node: string;
   readonly terraform: string;
+  /** `tofu version` of the toolchain's OpenTofu; absent in older results. */
+  readonly tofu?: string;
   readonly loadAverageAtStart: number[];
   readonly loadAverageAtEnd: number[];
 }

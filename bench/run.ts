@@ -6,6 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureLabPrerequisites, labSupport } from '../test-doubles/lab/prerequisites';
+import { ensureProviderMirror } from '../toolchain/providers';
+import { ensureTofu } from '../toolchain/tofu';
 import { renderChart } from './chart';
 import { runLabBench } from './lab-bench';
 import { BenchOptions, parseOptions } from './options';
@@ -24,12 +26,20 @@ const FILES = {
 
 const progress = (s: string): void => console.error(s);
 
-function machine(loadAverageAtStart: number[]): MachineInfo {
+function machine(loadAverageAtStart: number[], tofuBinary?: string): MachineInfo {
   let terraform = 'not found';
   try {
     terraform = (JSON.parse(execFileSync('terraform', ['version', '-json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as { terraform_version: string }).terraform_version;
   } catch {
     // reported as "not found"
+  }
+  let tofu: string | undefined;
+  try {
+    // A missing CLI config file makes tofu print a warning on stdout: point it at an empty one.
+    const env = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' };
+    if (tofuBinary) tofu = (JSON.parse(execFileSync(tofuBinary, ['version', '-json'], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'ignore'] })) as { terraform_version: string }).terraform_version;
+  } catch {
+    // not built (yet): the lab bench builds it before the OpenTofu deploy
   }
   return {
     cpus: os.cpus().length,
@@ -37,6 +47,7 @@ function machine(loadAverageAtStart: number[]): MachineInfo {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
     terraform,
+    tofu,
     loadAverageAtStart,
     loadAverageAtEnd: os.loadavg(),
   };
@@ -62,11 +73,15 @@ async function measure(opts: BenchOptions): Promise<BenchResults> {
   const labLogFile = path.join(OUT_DIR, 'lab.log');
   const labLog = (s: string): void => fs.appendFileSync(labLogFile, `${new Date().toISOString()} ${s}\n`);
   let lab: LabResults = { providers: 'none', rounds: [], deploys: [], floors: [], replans: [] };
+  let tofuBinary: string | undefined;
   if (!opts.skipLab) {
-    // Checked and installed before anything is timed (Lab.up would do it in the first round).
+    // Checked, installed and built before anything is timed (the first round would do it otherwise).
     const support = labSupport();
     if (!support.ok) throw new Error(`the lab cannot run here (use --skip-lab for synth only):\n- ${support.reasons.join('\n- ')}`);
     await ensureLabPrerequisites(labLog);
+    progress('[bench] provider mirror and OpenTofu (built from Go modules once, then cached)');
+    await ensureProviderMirror(labLog);
+    tofuBinary = (await ensureTofu(labLog)).binary;
   }
 
   let synth: SynthResults = { build: { command: 'npm run build', code: -1, ms: 0, errors: [] }, reps: { compiled: 0, tsNode: 0 }, samples: [] };
@@ -87,7 +102,7 @@ async function measure(opts: BenchOptions): Promise<BenchResults> {
     source: src,
     durationMs: Date.now() - startedAt.getTime(),
     quick: opts.quick,
-    machine: machine(loadAtStart),
+    machine: machine(loadAtStart, tofuBinary),
     synth,
     lab,
   };

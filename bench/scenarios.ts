@@ -1,6 +1,7 @@
 // Names of the lab scenarios, in the order the report lists them.
 export const SCENARIOS = {
   deploy3: 'deploy 3',
+  deploy3tofu: 'deploy 3 (OpenTofu)',
   floor3: 'floor 3',
   deploy5: 'deploy 5',
   floor5: 'floor 5',

@@ -177,7 +177,10 @@ function ratios(rows: ScenarioRow[], synth: SynthRow[]): RatioRow[] {
   const f3 = row(rows, SCENARIOS.floor3);
   const f5 = row(rows, SCENARIOS.floor5);
   const p1 = row(rows, SCENARIOS.deploy3p1);
+  const t3 = row(rows, SCENARIOS.deploy3tofu);
   add('deploy 3 / floor 3', d3?.total.median, f3?.total.median, 'init + apply vs floor');
+  add('deploy 3 (OpenTofu) / floor 3', t3?.total.median, f3?.total.median, 'init + apply vs floor, OpenTofu');
+  add('deploy 3 (OpenTofu) / deploy 3', t3?.total.median, d3?.total.median, 'OpenTofu vs Terraform, same stack and providers');
   add('deploy 3 / floor 3 (apply only)', d3?.apply?.median, f3?.total.median, 'apply without init vs floor');
   add('deploy 5 / floor 5', d5?.total.median, f5?.total.median, 'init + apply vs floor');
   add('deploy 5 / floor 5 (apply only)', d5?.apply?.median, f5?.total.median, 'apply without init vs floor');

@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
-import { Annotations, TerraformVariable } from 'cdktf';
-import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
+import { Annotations, DataResource, TerraformVariable } from 'cdktf';
 import { MemberBundle } from './files/member-bundle';
 import { EtcdHealthCheck } from './health/health-check';
 import { clientEndpoints, kubeadmClusterConfiguration } from './outputs/kubeadm-config';
@@ -65,7 +64,7 @@ export class EtcdCluster extends Construct {
 
     this.pki = new EtcdPki(this, 'pki', this.cluster, prefix);
     const members: Record<string, EtcdMemberParts> = {};
-    const gated: NullResource[] = [];
+    const gated: DataResource[] = [];
     for (const member of this.cluster.members) {
       const scopeOf = new Construct(this, `member-${member.name}`);
       const bundle = new MemberBundle(scopeOf, 'bundle', this.cluster, member, this.pki, prefix);

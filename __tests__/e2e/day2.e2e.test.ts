@@ -1,10 +1,12 @@
-// Issue 4: day-2 operations as spec changes followed by an apply, proven on lab hosts with
-// continuous writes. Run one with: npm run test:e2e -- -t "scale out" (or "scale in",
+// Day-2 operations as spec changes followed by an apply, proven on lab hosts running real etcd
+// with continuous writes. Run one with: npm run test:e2e -- -t "scale out" (or "scale in",
 // "rolling renewal", "rolling upgrade", "snapshots").
 import { Lab } from '../../test-doubles/lab/lab';
 import { LabDeployment } from '../../test-doubles/lab/deploy';
 import { ClusterSpec } from '../../src/spec/types';
-import { describeLab, etcdProcess, expectTerraformOk, labWithDeployment, log, memberNames, onHost, startWriter, waitClusterHealthy } from './support';
+import { DEFAULT_ETCD_VERSION } from '../../src/spec/releases';
+import { DEBIAN_ETCD_VERSION } from '../../test-doubles/lab/artefacts';
+import { describeLab, etcdProcess, etcdVersionOn, expectTerraformOk, labWithDeployment, log, memberNames, onHost, startWriter, waitClusterHealthy } from './support';
 
 const FIRST_THREE = ['https://198.51.100.11:2379', 'https://198.51.100.12:2379', 'https://198.51.100.13:2379'];
 
@@ -86,8 +88,8 @@ describeLab('scale out', () => {
     const five = lab.hosts.map((h) => ({ name: h.name, address: h.address }));
     d.synth({ ...d.spec, members: five });
     const plan = await d.plan();
-    const replaced = [...plan.stdout.matchAll(/# (null_resource\.\S+) must be replaced/g)].map((m) => m[1]);
-    expect(replaced).toEqual(['null_resource.etcd_health_check']);
+    const replaced = [...plan.stdout.matchAll(/# (terraform_data\.\S+) must be replaced/g)].map((m) => m[1]);
+    expect(replaced).toEqual(['terraform_data.etcd_health_check']);
     const r = await d.apply();
     const w = await writer.stop();
     log(`[scale out] apply ${r.ms} ms; writes ${w.writes}, failures ${w.failures}, longest write gap ${w.maxGapMs} ms`);
@@ -175,27 +177,37 @@ describeLab('rolling renewal', () => {
 });
 
 describeLab('rolling upgrade', () => {
-  // Offline, only Debian's etcd 3.4.23 binaries exist: both tarballs carry the SAME binaries under
-  // different version labels (3.4.23 and 3.4.24). What is proven is the mechanism: the new release
-  // is downloaded and verified, a snapshot is taken before each member restarts, members restart
-  // one at a time with health gates, and unsupported jumps are refused before anything changes.
+  // Real releases, built from etcd's Go modules: a 3.5.33 cluster (the 3.5 patch etcd's upgrade
+  // guide asks for before 3.6) upgraded to 3.6.14, the stack's default.
+  const FROM = '3.5.33';
   let lab: Lab;
   let d: LabDeployment;
-  beforeAll(async () => ({ lab, d } = await deployed(3, 3)), 900_000);
+  beforeAll(async () => {
+    const { lab: l, deployment } = await labWithDeployment(3, {}, { version: FROM });
+    lab = l;
+    d = deployment;
+    const r = await d.apply();
+    if (r.code !== 0) {
+      await lab.down();
+      throw new Error(`initial apply of etcd ${FROM} failed (${r.log}):\n${r.stdout.slice(-3000)}\n${r.stderr}`);
+    }
+  }, 1_800_000);
   afterAll(async () => lab?.down(), 120_000);
 
-  test('rolling upgrade: snapshot first, one member at a time, health gates between members', async () => {
+  test(`rolling upgrade: ${FROM} → ${DEFAULT_ETCD_VERSION}, snapshot first, one member at a time, health gates between members`, async () => {
+    for (const h of ['e1', 'e2', 'e3']) expect(await etcdVersionOn(lab, h)).toBe(`etcd Version: ${FROM}`);
     await writeKeys(d, '/before', 20);
-    const next = await lab.publishEtcdRelease('3.4.24');
+    const next = await lab.publishEtcdRelease(DEFAULT_ETCD_VERSION);
     const writer = startWriter(d, FIRST_THREE);
-    d.synth({ ...d.spec, etcd: { ...d.spec.etcd, version: '3.4.24', downloadUrl: next.url, sha256: next.sha256 } });
+    d.synth({ ...d.spec, etcd: { ...d.spec.etcd, version: next.version, downloadUrl: next.url, sha256: next.sha256 } });
     const r = await d.apply();
     const w = await writer.stop();
     log(`[rolling upgrade] apply ${r.ms} ms; writes ${w.writes}, failures ${w.failures}, longest write gap ${w.maxGapMs} ms`);
     expectTerraformOk(r);
     const starts = await startTimes(lab, ['e1', 'e2', 'e3']);
     for (const h of ['e1', 'e2', 'e3']) {
-      expect(await onHost(lab, h, 'cat /var/lib/etcd-deploy/installed-release')).toMatch(/^3\.4\.24 amd64 /);
+      expect(await onHost(lab, h, 'cat /var/lib/etcd-deploy/installed-release')).toMatch(new RegExp(`^${DEFAULT_ETCD_VERSION.replace(/\./g, '\\.')} amd64 `));
+      expect(await etcdVersionOn(lab, h)).toBe(`etcd Version: ${DEFAULT_ETCD_VERSION}`);
       // The pre-upgrade snapshot was written before this member's etcd restarted.
       const snap = await onHost(lab, h, 'ls /var/lib/etcd-deploy/snapshots/etcd-*-pre-upgrade-*.db | head -n 1');
       const snapTime = Number(await onHost(lab, h, `echo $(( $(stat -c %Y ${snap}) ))`));
@@ -205,19 +217,48 @@ describeLab('rolling upgrade', () => {
     expect(new Set(Object.values(starts)).size).toBe(3);
     expect(restartWindows(r.stdout)).toEqual(['e1', 'e2', 'e3']);
     expect((r.stdout.match(/snapshot saved: \/var\/lib\/etcd-deploy\/snapshots\/etcd-e\d-pre-upgrade-/g) ?? []).length).toBe(3);
+    // Every member runs 3.6 now, so the cluster version moved on too.
+    const status = await d.etcdctl(['endpoint', 'status', '-w', 'json']);
+    expect(status.stdout).toContain(`"version":"${DEFAULT_ETCD_VERSION}"`);
     expectAvailable(w);
     expect(await readKeys(d, '/before', FIRST_THREE)).toEqual(expectedValues(20));
-  }, 600_000);
+  }, 900_000);
 
-  test('rolling upgrade: a jump of more than one minor is refused before any binary changes', async () => {
-    const jump = await lab.publishEtcdRelease('3.6.0');
+  test('rolling upgrade: a downgrade is refused before any binary changes', async () => {
+    const back = await lab.publishEtcdRelease(FROM);
     const binaries = await Promise.all(['e1', 'e2', 'e3'].map((h) => onHost(lab, h, 'sha256sum /usr/local/bin/etcd')));
-    d.synth({ ...d.spec, etcd: { ...d.spec.etcd, version: '3.6.0', downloadUrl: jump.url, sha256: jump.sha256 } });
+    d.synth({ ...d.spec, etcd: { ...d.spec.etcd, version: back.version, downloadUrl: back.url, sha256: back.sha256 } });
     const r = await d.apply();
     expect(r.code).not.toBe(0);
-    expect(r.stdout + r.stderr).toMatch(/refusing etcd 3\.4\.24 -> 3\.6\.0: upgrade one minor version at a time \(first to 3\.5\.x\)/);
+    expect(r.stdout + r.stderr).toContain(`refusing etcd ${DEFAULT_ETCD_VERSION} -> ${FROM}: downgrades are not supported`);
     expect(await Promise.all(['e1', 'e2', 'e3'].map((h) => onHost(lab, h, 'sha256sum /usr/local/bin/etcd')))).toEqual(binaries);
     await waitClusterHealthy(d, FIRST_THREE);
+  }, 600_000);
+});
+
+describeLab('rolling upgrade from 3.4', () => {
+  // Debian's etcd 3.4.23 (the one real 3.4 at hand): 3.4 → 3.6 skips a minor and is refused.
+  let lab: Lab;
+  let d: LabDeployment;
+  beforeAll(async () => {
+    const { lab: l, deployment } = await labWithDeployment(1, {}, { version: DEBIAN_ETCD_VERSION });
+    lab = l;
+    d = deployment;
+    expectTerraformOk(await d.apply());
+  }, 1_800_000);
+  afterAll(async () => lab?.down(), 120_000);
+
+  test(`rolling upgrade from 3.4: ${DEBIAN_ETCD_VERSION} → ${DEFAULT_ETCD_VERSION} is refused before anything is downloaded or replaced`, async () => {
+    expect(await etcdVersionOn(lab, 'e1')).toBe(`etcd Version: ${DEBIAN_ETCD_VERSION}`);
+    const binary = await onHost(lab, 'e1', 'sha256sum /usr/local/bin/etcd');
+    const jump = await lab.publishEtcdRelease(DEFAULT_ETCD_VERSION);
+    d.synth({ ...d.spec, etcd: { ...d.spec.etcd, version: jump.version, downloadUrl: jump.url, sha256: jump.sha256 } });
+    const r = await d.apply();
+    expect(r.code).not.toBe(0);
+    expect(r.stdout + r.stderr).toMatch(new RegExp(`refusing etcd ${DEBIAN_ETCD_VERSION.replace(/\./g, '\\.')} -> ${DEFAULT_ETCD_VERSION.replace(/\./g, '\\.')}: upgrade one minor version at a time \\(first to 3\\.5\\.x\\)`));
+    expect(r.stdout).not.toMatch(/\[etcd-deploy e1\] downloading/);
+    expect(await onHost(lab, 'e1', 'sha256sum /usr/local/bin/etcd')).toBe(binary);
+    expect(await etcdVersionOn(lab, 'e1')).toBe(`etcd Version: ${DEBIAN_ETCD_VERSION}`);
   }, 600_000);
 });
 
@@ -241,11 +282,11 @@ describeLab('snapshots', () => {
       'set -e',
       'snap=$(ls -t /var/lib/etcd-snapshots/etcd-e1-scheduled-*.db | head -n 1)',
       'rm -rf /tmp/restore',
-      'ETCDCTL_API=3 /usr/local/bin/etcdctl snapshot restore "$snap" --data-dir /tmp/restore --name restore --initial-cluster restore=http://127.0.0.1:23800 --initial-advertise-peer-urls http://127.0.0.1:23800 >/dev/null 2>&1',
+      '/usr/local/bin/etcdutl snapshot restore "$snap" --data-dir /tmp/restore --name restore --initial-cluster restore=http://127.0.0.1:23800 --initial-advertise-peer-urls http://127.0.0.1:23800 >/dev/null 2>&1',
       '/usr/local/bin/etcd --data-dir /tmp/restore --name restore --listen-client-urls http://127.0.0.1:23790 --advertise-client-urls http://127.0.0.1:23790 --listen-peer-urls http://127.0.0.1:23800 --listen-metrics-urls http://127.0.0.1:23810 >/tmp/restore.log 2>&1 &',
       'pid=$!',
-      'for _ in $(seq 1 50); do ETCDCTL_API=3 /usr/local/bin/etcdctl --endpoints=http://127.0.0.1:23790 endpoint health >/dev/null 2>&1 && break; sleep 0.2; done',
-      'ETCDCTL_API=3 /usr/local/bin/etcdctl --endpoints=http://127.0.0.1:23790 get --prefix /before/ --print-value-only',
+      'for _ in $(seq 1 50); do /usr/local/bin/etcdctl --endpoints=http://127.0.0.1:23790 endpoint health >/dev/null 2>&1 && break; sleep 0.2; done',
+      '/usr/local/bin/etcdctl --endpoints=http://127.0.0.1:23790 get --prefix /before/ --print-value-only',
       'kill "$pid"; wait "$pid" 2>/dev/null || true; rm -rf /tmp/restore',
     ].join('\n'));
     expect(restored.split('\n').filter(Boolean).sort()).toEqual(expectedValues(20));

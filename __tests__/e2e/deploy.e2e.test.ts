@@ -1,9 +1,16 @@
-// Issue 3: the synthesized stack, applied by the real terraform CLI onto real systemd hosts,
-// yields a healthy mTLS etcd cluster. Every scenario checks what is on the hosts, not exit codes.
+// The synthesized stack, applied by a real engine (Terraform, and OpenTofu built from its Go
+// module) with HashiCorp's real providers onto real systemd hosts running real etcd, yields a
+// healthy mTLS etcd cluster. Every scenario checks what is on the hosts, not exit codes.
+// Run one engine with: npm run test:e2e -- -t OpenTofu
 import { X509Certificate } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_ETCD_VERSION } from '../../src/spec/releases';
+import { binaryModule } from '../../toolchain/go';
+import { PROVIDER_BUILDS, REGISTRY_HOSTS } from '../../toolchain/providers';
 import { Lab } from '../../test-doubles/lab/lab';
-import { LabDeployment } from '../../test-doubles/lab/deploy';
-import { describeLab, etcdProcess, labWithDeployment, log, onHost, tracesOf } from './support';
+import { Engine, LabDeployment } from '../../test-doubles/lab/deploy';
+import { describeLab, etcdProcess, etcdVersionOn, labWithDeployment, log, onHost, tracesOf } from './support';
 
 const KUBEADM_FILES = [
   '0600 /etc/kubernetes/pki/apiserver-etcd-client.key',
@@ -24,14 +31,20 @@ function actions(stdout: string): { created: string[]; destroyed: string[] } {
   return { created, destroyed };
 }
 
-describeLab('deploy onto lab hosts', () => {
+const ENGINES: ReadonlyArray<[label: string, engine: Engine]> = [
+  ['Terraform', 'terraform'],
+  ['OpenTofu', 'tofu'],
+];
+
+describe.each(ENGINES)('%s', (label, engine) => {
+describeLab(`deploy onto lab hosts with ${label}`, () => {
   let lab: Lab;
   let d: LabDeployment;
   let firstApplyMs = 0;
 
   beforeAll(async () => {
-    ({ lab, deployment: d } = await labWithDeployment(3));
-  }, 900_000);
+    ({ lab, deployment: d } = await labWithDeployment(3, {}, { engine }));
+  }, 1_800_000);
   afterAll(async () => {
     const name = lab?.name;
     await lab?.down();
@@ -41,10 +54,26 @@ describeLab('deploy onto lab hosts', () => {
   test('fresh deploy: terraform apply succeeds and the health-check provisioner passes', async () => {
     const r = await d.apply();
     firstApplyMs = r.ms;
-    log(`[deploy] first apply: ${r.ms} ms (${r.log})`);
+    log(`[deploy] first apply with ${label}: ${r.ms} ms (${r.log})`);
     expect({ code: r.code, tail: r.stdout.slice(-2000) + r.stderr }).toMatchObject({ code: 0 });
     expect(r.stdout).toMatch(/etcd cluster healthy after \d+ attempt\(s\); members: e1 e2 e3/);
   }, 600_000);
+
+  test(`fresh deploy: ${label} installed HashiCorp's providers built from their Go modules at the pinned commits`, async () => {
+    const host = engine === 'tofu' ? REGISTRY_HOSTS[1] : REGISTRY_HOSTS[0];
+    for (const p of PROVIDER_BUILDS) {
+      const dir = path.join(d.stackDir, '.terraform', 'providers', host, 'hashicorp', p.name, p.version, 'linux_amd64');
+      const exe = fs.readdirSync(dir).find((f) => f.startsWith(`terraform-provider-${p.name}`));
+      expect(exe).toBeDefined();
+      const built = await binaryModule(path.join(dir, exe as string));
+      expect({ provider: p.name, module: built.path, commit: built.version.slice(-12) }).toEqual({ provider: p.name, module: p.module, commit: p.commit.slice(0, 12) });
+    }
+  }, 60_000);
+
+  test('fresh deploy: every host runs the etcd release the spec asked for', async () => {
+    for (const h of lab.hosts) expect(await etcdVersionOn(lab, h.name)).toBe(`etcd Version: ${DEFAULT_ETCD_VERSION}`);
+    expect(await onHost(lab, 'e1', 'ls /usr/local/bin | grep ^etcd')).toBe('etcd\netcdctl\netcdutl');
+  }, 60_000);
 
   test('fresh deploy: the member list is exactly the spec names, all started', async () => {
     const r = await d.etcdctl(['member', 'list', '-w', 'simple']);
@@ -67,7 +96,7 @@ describeLab('deploy onto lab hosts', () => {
   }, 120_000);
 
   test('fresh deploy: a client without a certificate is refused (mTLS), metrics are loopback-only', async () => {
-    const noCert = await lab.controllerExec([lab.etcdctlPath, `--endpoints=https://${lab.hosts[0].address}:2379`, '--insecure-skip-tls-verify', '--dial-timeout=2s', '--command-timeout=3s', 'get', 'x'], { env: { ETCDCTL_API: '3' } });
+    const noCert = await lab.controllerExec([lab.etcdctlPath, `--endpoints=https://${lab.hosts[0].address}:2379`, '--insecure-skip-tls-verify', '--dial-timeout=2s', '--command-timeout=3s', 'get', 'x']);
     expect(noCert.code).not.toBe(0);
     expect(await onHost(lab, 'e1', 'curl -s http://127.0.0.1:2381/metrics | grep -c "^etcd_server_has_leader 1"')).toBe('1');
     const remote = await lab.controllerExec(['curl', '-s', '--max-time', '2', `http://${lab.hosts[0].address}:2381/metrics`]);
@@ -127,11 +156,11 @@ describeLab('deploy onto lab hosts', () => {
     const plan = await d.plan();
     expect(plan.code).toBe(2);
     const replaced = [...plan.stdout.matchAll(/# (\S+) must be replaced/g)].map((m) => m[1]).sort();
-    expect(replaced).toEqual(['local_file.etcd_e2_file_pki_etcd_peer_crt', 'local_file.etcd_e2_file_pki_etcd_server_crt', 'null_resource.etcd_health_check', 'null_resource.etcd_member_e2', 'tls_cert_request.etcd_e2_peer_csr', 'tls_cert_request.etcd_e2_server_csr', 'tls_locally_signed_cert.etcd_e2_peer', 'tls_locally_signed_cert.etcd_e2_server']);
+    expect(replaced).toEqual(['local_file.etcd_e2_file_pki_etcd_peer_crt', 'local_file.etcd_e2_file_pki_etcd_server_crt', 'terraform_data.etcd_health_check', 'terraform_data.etcd_member_e2', 'tls_cert_request.etcd_e2_peer_csr', 'tls_cert_request.etcd_e2_server_csr', 'tls_locally_signed_cert.etcd_e2_peer', 'tls_locally_signed_cert.etcd_e2_server']);
     const r = await d.apply();
     expect({ code: r.code, tail: r.stdout.slice(-1500) }).toMatchObject({ code: 0 });
     const { created } = actions(r.stdout);
-    expect(created.filter((c) => c.startsWith('null_resource.')).sort()).toEqual(['null_resource.etcd_health_check', 'null_resource.etcd_member_e2']);
+    expect(created.filter((c) => c.startsWith('terraform_data.')).sort()).toEqual(['terraform_data.etcd_health_check', 'terraform_data.etcd_member_e2']);
     const after = Object.fromEntries(await Promise.all(lab.hosts.map(async (h) => [h.name, await etcdProcess(lab, h.name)] as const)));
     expect(after.e1).toBe(before.e1);
     expect(after.e3).toBe(before.e3);
@@ -156,8 +185,9 @@ describeLab('deploy onto lab hosts', () => {
     // Two members left the cluster (data archived beside the data dir); the last keeps its data in place.
     expect(where.sort()).toEqual(['archived', 'archived', 'in-place']);
     expect(r.stdout).toMatch(/last member of the cluster: stopping etcd\.service; data kept in \/var\/lib\/etcd/);
-    log(`[deploy] first apply was ${firstApplyMs} ms`);
+    log(`[deploy] first apply with ${label} was ${firstApplyMs} ms`);
   }, 300_000);
+});
 });
 
 describeLab('deploy with -parallelism=1 (no Type=notify bootstrap deadlock)', () => {

@@ -45,11 +45,13 @@ function expectExit(r: TerraformRun, code: number): void {
     throw new Error(`terraform exited ${r.code}, expected ${code} (full log: ${kept})\n${r.stdout.slice(-4000)}\n--- stderr ---\n${r.stderr.slice(-3000)}`);
   }
 }
+/** The next patch release's version: an allowed upgrade, so the host goes on to download it. */
+const nextPatch = (version: string): string => version.replace(/\d+$/, (p) => String(Number(p) + 1));
 const sha256 = (file: string): string => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
-/** null_resources terraform created in an apply, from its log. */
+/** terraform_datas terraform created in an apply, from its log. */
 function createdNullResources(stdout: string): string[] {
-  return [...stdout.matchAll(/^(null_resource\.\S+): Creation complete/gm)].map((m) => m[1]).sort();
+  return [...stdout.matchAll(/^(terraform_data\.\S+): Creation complete/gm)].map((m) => m[1]).sort();
 }
 
 /** Resources a plan proposes to change, with the action terraform states. */
@@ -169,12 +171,12 @@ describeLab('fault: host unreachable during first apply', () => {
     expectExit(failed, 1);
     const text = all(failed);
     // Which resource and which host: the operator knows where to look.
-    expect(text).toMatch(/with null_resource\.etcd_member_e3/);
+    expect(text).toMatch(/with terraform_data\.etcd_member_e3/);
     expect(text).toMatch(/198\.51\.100\.13:22/);
-    expect(text).not.toMatch(/with null_resource\.etcd_member_e[12]\b/);
+    expect(text).not.toMatch(/with terraform_data\.etcd_member_e[12]\b/);
     // The health gate never ran: it waits for every member.
-    expect(createdNullResources(failed.stdout)).not.toContain('null_resource.etcd_health_check');
-    expect(createdNullResources(failed.stdout)).toEqual(expect.arrayContaining(['null_resource.etcd_member_e1', 'null_resource.etcd_member_e2']));
+    expect(createdNullResources(failed.stdout)).not.toContain('terraform_data.etcd_health_check');
+    expect(createdNullResources(failed.stdout)).toEqual(expect.arrayContaining(['terraform_data.etcd_member_e1', 'terraform_data.etcd_member_e2']));
 
     await lab.isolateHost('e3', false);
     const before = { e1: await etcdProcess(lab, 'e1'), e2: await etcdProcess(lab, 'e2') };
@@ -183,7 +185,7 @@ describeLab('fault: host unreachable during first apply', () => {
     expectExit(again, 0);
     expect(again.stdout).toMatch(HEALTHY);
     // Only what was missing ran: e3 and the gate; e1 and e2 were not touched.
-    expect(createdNullResources(again.stdout)).toEqual(['null_resource.etcd_health_check', 'null_resource.etcd_member_e3', 'null_resource.etcd_member_e3_decommission']);
+    expect(createdNullResources(again.stdout)).toEqual(['terraform_data.etcd_health_check', 'terraform_data.etcd_member_e3', 'terraform_data.etcd_member_e3_decommission']);
     expect({ e1: await etcdProcess(lab, 'e1'), e2: await etcdProcess(lab, 'e2') }).toEqual(before);
 
     expect(await memberList(d)).toEqual(['e1 started', 'e2 started', 'e3 started']);
@@ -239,7 +241,7 @@ describeLab('fault: member stopped or killed', () => {
     await sleep(12_000); // longer than RestartSec: a manual stop is not undone by Restart=always
     expect(await onHost(lab, 'e3', 'systemctl is-active etcd || true')).toBe('inactive');
 
-    const failed = await d.apply(['-replace=null_resource.etcd_health_check']);
+    const failed = await d.apply(['-replace=terraform_data.etcd_health_check']);
     log(`[faults] health gate with e3 stopped: exit ${failed.code} after ${failed.ms} ms (${failed.log})`);
     expectExit(failed, 1);
     const text = all(failed);
@@ -248,7 +250,7 @@ describeLab('fault: member stopped or killed', () => {
     expect(text).toMatch(/e1\s+https:\/\/198\.51\.100\.11:2379\s+healthy/);
     expect(text).toMatch(/e2\s+https:\/\/198\.51\.100\.12:2379\s+healthy/);
     expect(text).toContain('journalctl -u etcd -n 50');
-    expect(text).toMatch(/with null_resource\.etcd_health_check/);
+    expect(text).toMatch(/with terraform_data\.etcd_health_check/);
     // The gate only reports: it neither restarted e3 nor touched the others.
     expect(await onHost(lab, 'e3', 'systemctl is-active etcd || true')).toBe('inactive');
 
@@ -257,7 +259,7 @@ describeLab('fault: member stopped or killed', () => {
     log(`[faults] re-apply with e3 started: exit ${again.code} after ${again.ms} ms (${again.log})`);
     expectExit(again, 0);
     expect(again.stdout).toMatch(HEALTHY);
-    expect(createdNullResources(again.stdout)).toEqual(['null_resource.etcd_health_check']);
+    expect(createdNullResources(again.stdout)).toEqual(['terraform_data.etcd_health_check']);
     expect(await memberList(d)).toEqual(['e1 started', 'e2 started', 'e3 started']);
     await expectKeys(lab, d, 'stopped', values);
   }, 600_000);
@@ -320,22 +322,22 @@ describeLab('fault: apply interrupted midway (provisioner killed)', () => {
     log(`[faults] interrupted apply: exit ${failed.code} after ${failed.ms} ms (${failed.log}); watcher: ${killed.stdout.trim()} ${killed.stderr.trim()}`);
     expect({ code: killed.code, out: all(killed) }).toMatchObject({ code: 0 });
     expectExit(failed, 1);
-    expect(all(failed)).toMatch(/with null_resource\.etcd_member_e2/);
+    expect(all(failed)).toMatch(/with terraform_data\.etcd_member_e2/);
     // The killed run got as far as the certificates: e2 now holds new files, etcd not restarted.
     expect(await etcdProcess(lab, 'e2')).toBe(before.e2);
 
     const plan = await d.plan();
     expectExit(plan, 2);
     expect(plannedChanges(plan.stdout)).toEqual([
-      'null_resource.etcd_health_check will be created',
-      'null_resource.etcd_member_e2 is tainted, so must be replaced',
+      'terraform_data.etcd_health_check will be created',
+      'terraform_data.etcd_member_e2 is tainted, so must be replaced',
     ]);
 
     const again = await d.apply();
     log(`[faults] apply after the interruption: exit ${again.code} after ${again.ms} ms (${again.log})`);
     expectExit(again, 0);
     expect(again.stdout).toMatch(HEALTHY);
-    expect(createdNullResources(again.stdout)).toEqual(['null_resource.etcd_health_check', 'null_resource.etcd_member_e2']);
+    expect(createdNullResources(again.stdout)).toEqual(['terraform_data.etcd_health_check', 'terraform_data.etcd_member_e2']);
 
     // Converged means: e2 runs what is on its disk (restarted after the new certificates), the
     // others were left alone, the host files equal the local bundle, no key material lingers.
@@ -432,26 +434,32 @@ describeLab('fault: wrong checksum or unreachable mirror', () => {
     expect(await mainPids(lab)).toEqual(pids);
   }
 
-  test('fault: wrong checksum or unreachable mirror — a wrong sha256 fails on every host, binaries untouched', async () => {
-    const other = await lab.publishEtcdRelease('3.4.99');
-    const wrong = spec.etcd!.sha256!; // a copy-paste slip: the digest of the installed release
-    expect(other.sha256).not.toBe(wrong);
-    d.synth({ ...spec, etcd: { ...spec.etcd, version: '3.4.99', downloadUrl: other.url, sha256: wrong } });
+  test('fault: wrong checksum or unreachable mirror — a corrupt download fails its sha256 check on every host, binaries untouched', async () => {
+    // A mirror that serves a truncated tarball under the next patch release's name.
+    const good = await lab.publishEtcdRelease(spec.etcd!.version);
+    const truncated = path.join(lab.stateDir, 'truncated.tar.gz');
+    const bytes = fs.readFileSync(path.join(lab.stateDir, 'artefacts', good.fileName));
+    fs.writeFileSync(truncated, bytes.subarray(0, bytes.length >> 1));
+    const next = nextPatch(spec.etcd!.version!);
+    const corrupt = lab.publishArtefact(truncated, `etcd-v${next}-linux-amd64.tar.gz`);
+    const expected = good.sha256; // the digest the operator pasted: not the file the mirror serves
+    expect(corrupt.sha256).not.toBe(expected);
+    d.synth({ ...spec, etcd: { ...spec.etcd, version: next, downloadUrl: corrupt.url, sha256: expected } });
     const r = await d.apply();
-    log(`[faults] apply with a wrong sha256: exit ${r.code} after ${r.ms} ms (${r.log})`);
+    log(`[faults] apply with a corrupt download: exit ${r.code} after ${r.ms} ms (${r.log})`);
     expectExit(r, 1);
     const text = all(r);
     for (const h of lab.hosts) {
       // What is wrong (which URL, both digests, nothing installed) and what to do about it.
-      expect(text).toContain(`[etcd-deploy ${h.name}] ERROR: checksum mismatch for ${other.url}: expected ${wrong}, got ${other.sha256} (installed binaries left untouched). Set etcd.sha256 in the cluster spec to the release's published sha256 (SHA256SUMS), or fix the file the mirror serves, then apply again`);
-      expect(text).toMatch(new RegExp(`with null_resource\\.etcd_member_${h.name}\\b`));
+      expect(text).toContain(`[etcd-deploy ${h.name}] ERROR: checksum mismatch for ${corrupt.url}: expected ${expected}, got ${corrupt.sha256} (installed binaries left untouched). Set etcd.sha256 in the cluster spec to the release's published sha256 (SHA256SUMS), or fix the file the mirror serves, then apply again`);
+      expect(text).toMatch(new RegExp(`with terraform_data\\.etcd_member_${h.name}\\b`));
     }
     await expectHostsUntouched();
   }, 600_000);
 
   test('fault: wrong checksum or unreachable mirror — an unreachable mirror fails with "download failed", binaries untouched', async () => {
     const url = 'http://198.51.100.1:9/etcd.tar.gz';
-    d.synth({ ...spec, etcd: { ...spec.etcd, version: '3.4.99', downloadUrl: url, sha256: spec.etcd!.sha256 } });
+    d.synth({ ...spec, etcd: { ...spec.etcd, version: nextPatch(spec.etcd!.version!), downloadUrl: url, sha256: spec.etcd!.sha256 } });
     const r = await d.apply();
     log(`[faults] apply with an unreachable mirror: exit ${r.code} after ${r.ms} ms (${r.log})`);
     expectExit(r, 1);

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Lab } from '../../test-doubles/lab/lab';
 import { ensureLabPrerequisites, labSupport } from '../../test-doubles/lab/prerequisites';
-import { LabDeployment, labClusterSpec } from '../../test-doubles/lab/deploy';
+import { Engine, LabDeployment, labClusterSpec } from '../../test-doubles/lab/deploy';
 import { ClusterSpec } from '../../src/spec/types';
 
 export const log = (s: string): void => {
@@ -29,13 +29,20 @@ export function describeLab(name: string, body: () => void): void {
   describe(name, body);
 }
 
-/** A lab with a synthesized, initialised (not yet applied) deployment of all its hosts. */
-export async function labWithDeployment(hosts = 3, patch: Partial<ClusterSpec> = {}): Promise<{ lab: Lab; deployment: LabDeployment }> {
+/**
+ * A lab with a synthesized, initialised (not yet applied) deployment of all its hosts: etcd
+ * `version` (default: the stack's default, built from Go modules) through `engine`.
+ */
+export async function labWithDeployment(
+  hosts = 3,
+  patch: Partial<ClusterSpec> = {},
+  opts: { engine?: Engine; version?: string } = {},
+): Promise<{ lab: Lab; deployment: LabDeployment }> {
   await ensureLabPrerequisites(log);
   const lab = await Lab.up({ hosts, log: () => undefined });
   try {
-    const release = await lab.publishEtcdRelease(lab.etcdVersion);
-    const deployment = await LabDeployment.create(lab, labClusterSpec(lab, { ...release, version: lab.etcdVersion }, patch));
+    const release = await lab.publishEtcdRelease(opts.version ?? lab.etcdVersion);
+    const deployment = await LabDeployment.create(lab, labClusterSpec(lab, release, patch), { engine: opts.engine });
     return { lab, deployment };
   } catch (e) {
     await lab.down();
@@ -48,6 +55,11 @@ export async function onHost(lab: Lab, host: string, script: string): Promise<st
   const r = await lab.sshExec(host, script, { timeoutMs: 60_000 });
   if (r.code !== 0) throw new Error(`${host}: exit ${r.code}\n${script}\n${r.stdout}\n${r.stderr}`);
   return r.stdout.trim();
+}
+
+/** `etcd --version` on a host, first line: "etcd Version: X.Y.Z". */
+export async function etcdVersionOn(lab: Lab, host: string): Promise<string> {
+  return onHost(lab, host, '/usr/local/bin/etcd --version | head -n 1');
 }
 
 /** etcd's main PID and the time it entered `active`: unchanged means "not restarted". */

@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
-import { Fn } from 'cdktf';
-import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
+import { DataResource, Fn } from 'cdktf';
 import { ResolvedCluster } from '../spec/resolved';
 import { renderHealthScript } from '../shell/health-script';
 import { shellCommand } from '../shell/quote';
@@ -14,16 +13,16 @@ import { sshConnection } from '../provisioning/ssh-connection';
  * re-provisioned (its null_resource id changes).
  */
 export class EtcdHealthCheck extends Construct {
-  readonly resource: NullResource;
+  readonly resource: DataResource;
   readonly scriptText: string;
 
-  constructor(scope: Construct, id: string, cluster: ResolvedCluster, members: NullResource[], privateKey: string | undefined, prefix: string) {
+  constructor(scope: Construct, id: string, cluster: ResolvedCluster, members: DataResource[], privateKey: string | undefined, prefix: string) {
     super(scope, id);
     this.scriptText = renderHealthScript(cluster);
     const first = cluster.members[0];
     const scriptPath = `${cluster.paths.stateDir}/health-check.sh`;
-    this.resource = new NullResource(this, 'health', {
-      triggers: {
+    this.resource = new DataResource(this, 'health', {
+      triggersReplace: {
         members: Fn.join(',', members.map((m) => m.id)),
         script_sha256: sha256Hex(this.scriptText),
       },

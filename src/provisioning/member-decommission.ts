@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
-import { Fn, Token } from 'cdktf';
-import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
+import { DataResource, Fn, Token } from 'cdktf';
 import { ResolvedCluster, ResolvedMember } from '../spec/resolved';
 import { shellCommand } from '../shell/quote';
 import { terraformLiteral } from '../files/terraform-literal';
@@ -16,9 +15,9 @@ import { opsScriptPath } from '../shell/ops-script';
  * key file or the SSH agent (a variable cannot be read at destroy time).
  */
 export class MemberDecommission extends Construct {
-  readonly resource: NullResource;
+  readonly resource: DataResource;
 
-  constructor(scope: Construct, id: string, cluster: ResolvedCluster, member: ResolvedMember, dependsOn: NullResource, prefix: string) {
+  constructor(scope: Construct, id: string, cluster: ResolvedCluster, member: ResolvedMember, dependsOn: DataResource, prefix: string) {
     // dependsOn: the member's provisioner, or its removal when it is marked `remove: true`.
     super(scope, id);
     const unit = `${cluster.etcd.unitName}.service`;
@@ -26,14 +25,14 @@ export class MemberDecommission extends Construct {
     const message = `etcd on ${member.name} stopped and disabled; data not deleted (in ${cluster.etcd.dataDir} or archived beside it), certificates kept in ${hostPkiPath(cluster, 'ca.crt').replace(/\/ca\.crt$/, '')}`;
     // A host provisioned by an older version of this tool may lack the ops script: then only stop.
     const leave = `set -e; if [ -f ${shellCommand([ops])} ]; then bash ${shellCommand([ops, 'leave'])}; else systemctl disable --now ${shellCommand([unit])}; fi; echo ${shellCommand([message])}`;
-    this.resource = new NullResource(this, 'decommission', {
-      triggers: { host: member.sshHost, user: cluster.ssh.user, port: String(cluster.ssh.port), unit },
+    this.resource = new DataResource(this, 'decommission', {
+      triggersReplace: { host: member.sshHost, user: cluster.ssh.user, port: String(cluster.ssh.port), unit },
       dependsOn: [dependsOn],
       connection: {
         type: 'ssh',
-        host: '${self.triggers.host}',
-        user: '${self.triggers.user}',
-        port: Token.asNumber('${self.triggers.port}'),
+        host: '${self.triggers_replace.host}',
+        user: '${self.triggers_replace.user}',
+        port: Token.asNumber('${self.triggers_replace.port}'),
         timeout: cluster.ssh.timeout,
         privateKey: cluster.ssh.privateKeyFile ? Fn.file(Fn.pathexpand(cluster.ssh.privateKeyFile)) : undefined,
         hostKey: member.hostKey,

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
+import { DataResource } from 'cdktf';
 import { ResolvedCluster, ResolvedMember } from '../spec/resolved';
 import { opsScriptPath } from '../shell/ops-script';
 import { shellCommand } from '../shell/quote';
@@ -12,12 +12,12 @@ import { sshConnection } from './ssh-connection';
  * dir (never delete it). Runs on the member itself with the tools its provisioning left there.
  */
 export class MemberRemoval extends Construct {
-  readonly resource: NullResource;
+  readonly resource: DataResource;
 
   constructor(scope: Construct, id: string, cluster: ResolvedCluster, member: ResolvedMember, privateKey: string | undefined, prefix: string) {
     super(scope, id);
-    this.resource = new NullResource(this, 'removal', {
-      triggers: { member: member.name, ssh_target: `${cluster.ssh.user}@${member.sshHost}:${cluster.ssh.port}` },
+    this.resource = new DataResource(this, 'removal', {
+      triggersReplace: { member: member.name, ssh_target: `${cluster.ssh.user}@${member.sshHost}:${cluster.ssh.port}` },
       connection: sshConnection(cluster, member, member.sshHost, privateKey),
       provisioners: [{ type: 'remote-exec', inline: [terraformLiteral(`bash ${shellCommand([opsScriptPath(cluster), 'remove'])}`)] }],
     });

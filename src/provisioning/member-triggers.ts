@@ -9,7 +9,7 @@ export const sha256Hex = (text: string) => createHash('sha256').update(text).dig
 
 /**
  * Everything a member's provisioning depends on, as a flat map: change any input of one member
- * and only that member's null_resource is replaced (and its provisioners re-run). Certificates
+ * and only that member's terraform_data provisioner is replaced (and its provisioners re-run). Certificates
  * enter as sha256 of their PEM; a private key needs no entry of its own because a new key always
  * brings a new certificate. Nothing secret appears here, so plans stay readable.
  * membership.env (the spec's member list) is left out on purpose: adding or removing another

@@ -4,7 +4,6 @@ import { httpsUrl } from '../systemd/urls';
 import { shellAssign } from './quote';
 
 const BODY = String.raw`
-export ETCDCTL_API=3
 ctl() {
   "$ETCDCTL" --endpoints="$ENDPOINT" --cacert="$CA_CERT" --cert="$CLIENT_CERT" --key="$CLIENT_KEY" \
     --dial-timeout=3s --command-timeout=5s "$@"

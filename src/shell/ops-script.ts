@@ -15,7 +15,6 @@ export const membershipEnvPath = (cluster: ResolvedCluster) => `${cluster.paths.
  * parallelism, each only after the cluster is healthy again.
  */
 const BODY = String.raw`
-export ETCDCTL_API=3
 log() { printf '[etcd-ops %s] %s\n' "$MEMBER_NAME" "$*"; }
 die() { printf '[etcd-ops %s] ERROR: %s\n' "$MEMBER_NAME" "$*" >&2; exit 1; }
 

@@ -1,18 +1,19 @@
 import { CpuArch } from './types';
 
 /**
- * etcd releases whose tarball checksums are pinned here. Values are the published sha256 of
- * `etcd-vVERSION-linux-ARCH.tar.gz` (etcd's SHA256SUMS; 3.5.27 as recorded in kubespray's
- * checksum table). Any other version, or any mirror URL, needs an explicit `etcd.sha256`.
+ * etcd releases whose tarball checksums are pinned here: the published sha256 of
+ * `etcd-vVERSION-linux-ARCH.tar.gz` (etcd's SHA256SUMS). 3.6.14 is the current 3.6 patch the
+ * stack deploys by default; 3.5.33 the 3.5 patch to run before a 3.5 → 3.6 upgrade (amd64 only:
+ * its arm64 digest could not be corroborated). Any other version or architecture, and any mirror
+ * URL, needs an explicit `etcd.sha256`.
  */
-export const PINNED_RELEASES: Readonly<Record<string, Readonly<Record<CpuArch, string>>>> = {
+export const PINNED_RELEASES: Readonly<Record<string, Readonly<Partial<Record<CpuArch, string>>>>> = {
   '3.6.14': {
     amd64: 'ffe840ff9295808e88cce2794a18a5ac87f12a5203c8314d0bf6aa119b41bac5',
     arm64: 'fa1b80565ee6fc2df1ae6f57a508b221f3ecc7d591c317c581cd8281b0842b3e',
   },
-  '3.5.27': {
-    amd64: '0aad9a9e4e0817a021e933f9806a2b2960a62f949ad5a3d6436d8886945cb1bc',
-    arm64: '1277309f540c5a0329c428f95455c9f76d24f768c8d28fd2753e891c379053fa',
+  '3.5.33': {
+    amd64: '5025b5b24d81a9616b6e284ccd439b9a3df055ef8fdcdc142af3ec8f6a3b3c95',
   },
 };
 

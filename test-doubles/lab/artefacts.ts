@@ -1,38 +1,48 @@
-// etcd "release" artefacts for the hosts: Debian's etcd 3.4.23 binaries packed like an upstream
-// release tarball, and a small HTTP server in the controller namespace that serves them, so hosts
-// exercise the real download → sha256 check → install path with a custom URL and checksum.
+// etcd release artefacts for the hosts, and a small HTTP server in the controller namespace that
+// serves them, so hosts exercise the real download → sha256 check → install path with a custom URL.
+// Releases from 3.5 on are real etcd builds from etcd's Go modules (toolchain/etcd-release.ts);
+// the one 3.4 release (for the refused 3.4 → 3.6 jump) is Debian's etcd 3.4.23, packed the same way.
 import { spawn } from 'child_process';
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
+import { buildableEtcdVersion, ensureEtcdRelease, sha256File } from '../../toolchain/etcd-release';
 import { unitCgroupDirs } from './cgroups';
 import { CONTROLLER_ADDRESS } from './network';
 import { run, runChecked } from './run';
 
+export { sha256File };
 export const ARTEFACT_PORT = 8080;
 export const ARTEFACT_UNIT = 'artefacts';
 const SCRIPTS = path.join(__dirname, 'scripts');
+const PACK_SCRIPT = path.join(__dirname, '..', '..', 'toolchain', 'pack-etcd-release.sh');
 
-export interface EtcdBinaries {
-  dir: string;
-  /** Upstream version of the Debian package, e.g. 3.4.23. */
-  version: string;
-}
+/** The etcd release Debian bookworm ships (etcd-server / etcd-client): the lab's only 3.4. */
+export const DEBIAN_ETCD_VERSION = '3.4.23';
 
 export interface PublishedRelease {
   url: string;
   sha256: string;
   fileName: string;
+  version: string;
 }
 
-/** Debian's etcd-server + etcd-client, unpacked (not installed) into the cache once. */
-export async function ensureEtcdBinaries(cacheDir: string, log: (s: string) => void): Promise<EtcdBinaries> {
-  const dir = path.join(cacheDir, 'etcd-debian');
-  const versionFile = path.join(dir, 'VERSION');
-  if (!fs.existsSync(versionFile)) {
-    log('[lab] downloading Debian etcd-server and etcd-client (apt-get download) for the etcd release tarball');
+export interface LabRelease {
+  version: string;
+  /** The release-shaped tarball. */
+  file: string;
+  sha256: string;
+  /** Its unpacked binaries (etcd, etcdctl and, from 3.5 on, etcdutl). */
+  binDir: string;
+}
+
+/** Debian's etcd-server + etcd-client binaries, unpacked (not installed), packed like a release. */
+async function debianRelease(cacheDir: string, log: (s: string) => void): Promise<LabRelease> {
+  const dir = path.join(cacheDir, `etcd-debian-${DEBIAN_ETCD_VERSION}`);
+  const file = path.join(dir, `etcd-v${DEBIAN_ETCD_VERSION}-linux-amd64.tar.gz`);
+  if (!fs.existsSync(file)) {
+    log('[lab] downloading Debian etcd-server and etcd-client (apt-get download) for the 3.4 release tarball');
     fs.mkdirSync(cacheDir, { recursive: true });
     const tmp = fs.mkdtempSync(path.join(cacheDir, 'etcd-debian.tmp-'));
     try {
@@ -47,53 +57,48 @@ export async function ensureEtcdBinaries(cacheDir: string, log: (s: string) => v
       const serverDeb = debs.find((d) => d.startsWith('etcd-server_'));
       if (!serverDeb) throw new Error('apt-get download gave no etcd-server package');
       const debVersion = (await runChecked(['dpkg-deb', '-f', path.join(tmp, serverDeb), 'Version'])).stdout.trim();
+      const upstream = debVersion.replace(/^\d+:/, '').replace(/[-+~].*$/, '');
+      if (upstream !== DEBIAN_ETCD_VERSION) throw new Error(`Debian ships etcd ${upstream}, the lab expects ${DEBIAN_ETCD_VERSION}`);
       const out = path.join(tmp, 'out');
-      fs.mkdirSync(out);
+      fs.mkdirSync(path.join(out, 'bin'), { recursive: true });
       for (const bin of ['etcd', 'etcdctl']) {
-        fs.copyFileSync(path.join(extracted, 'usr', 'bin', bin), path.join(out, bin));
-        fs.chmodSync(path.join(out, bin), 0o755);
+        fs.copyFileSync(path.join(extracted, 'usr', 'bin', bin), path.join(out, 'bin', bin));
+        fs.chmodSync(path.join(out, 'bin', bin), 0o755);
       }
-      fs.writeFileSync(path.join(out, 'VERSION'), `${debVersion.replace(/^\d+:/, '').replace(/[-+~].*$/, '')}\n`);
+      await runChecked([PACK_SCRIPT, path.join(out, 'bin'), DEBIAN_ETCD_VERSION, path.join(out, path.basename(file))]);
       try {
         fs.renameSync(out, dir);
       } catch (e) {
-        if (!fs.existsSync(versionFile)) throw e; // else a concurrent lab got there first
+        if (!fs.existsSync(file)) throw e; // else a concurrent lab got there first
       }
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
   }
-  return { dir, version: fs.readFileSync(versionFile, 'utf8').trim() };
+  return { version: DEBIAN_ETCD_VERSION, file, sha256: sha256File(file), binDir: path.join(dir, 'bin') };
 }
 
-export const releaseFileName = (label: string): string => `etcd-v${label}-linux-amd64.tar.gz`;
-
-/** Builds (once, cached) the release-shaped tarball for `label` and returns its path and sha256. */
-export async function buildEtcdRelease(binaries: EtcdBinaries, label: string, cacheDir: string): Promise<{ file: string; sha256: string }> {
-  if (!/^[0-9A-Za-z][0-9A-Za-z.+_-]*$/.test(label)) {
-    throw new Error(`etcd version label ${JSON.stringify(label)} must be letters, digits, '.', '+', '_' or '-'`);
+/** The release tarball of `version`: built from Go modules (3.5+), or Debian's 3.4.23. Cached. */
+export async function labRelease(version: string, cacheDir: string, log: (s: string) => void): Promise<LabRelease> {
+  if (buildableEtcdVersion(version)) {
+    const r = await ensureEtcdRelease(version, log);
+    return { version, file: r.tarball, sha256: r.sha256, binDir: r.binDir };
   }
-  const releases = path.join(cacheDir, 'etcd-releases');
-  fs.mkdirSync(releases, { recursive: true });
-  const file = path.join(releases, releaseFileName(label));
-  if (!fs.existsSync(file)) await runChecked([path.join(SCRIPTS, 'pack-etcd-release.sh'), binaries.dir, label, file]);
-  return { file, sha256: sha256File(file) };
+  if (version === DEBIAN_ETCD_VERSION) return debianRelease(cacheDir, log);
+  throw new Error(`the lab has no etcd ${version}: it builds 3.5 and later from Go modules, and has Debian's ${DEBIAN_ETCD_VERSION}`);
 }
 
-export function sha256File(file: string): string {
-  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-}
-
-/** Copies a built release into the served directory and lists it in SHA256SUMS, as upstream does. */
-export function publishRelease(servedDir: string, built: { file: string; sha256: string }, baseUrl: string): PublishedRelease {
-  const fileName = path.basename(built.file);
+/** Copies a file into the served directory under `fileName` and lists it in SHA256SUMS, as upstream does. */
+export function publishFile(servedDir: string, file: string, fileName: string, baseUrl: string): { url: string; sha256: string; fileName: string } {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(fileName)) throw new Error(`artefact name ${JSON.stringify(fileName)} must be a plain file name`);
   fs.mkdirSync(servedDir, { recursive: true });
-  fs.copyFileSync(built.file, path.join(servedDir, fileName));
+  fs.copyFileSync(file, path.join(servedDir, fileName));
+  const sha256 = sha256File(path.join(servedDir, fileName));
   const sumsFile = path.join(servedDir, 'SHA256SUMS');
   const sums = fs.existsSync(sumsFile) ? fs.readFileSync(sumsFile, 'utf8').split('\n').filter((l) => l && !l.endsWith(`  ${fileName}`)) : [];
-  sums.push(`${built.sha256}  ${fileName}`);
+  sums.push(`${sha256}  ${fileName}`);
   fs.writeFileSync(sumsFile, `${sums.sort().join('\n')}\n`);
-  return { url: `${baseUrl}${fileName}`, sha256: built.sha256, fileName };
+  return { url: `${baseUrl}${fileName}`, sha256, fileName };
 }
 
 export const artefactBaseUrl = (): string => `http://${CONTROLLER_ADDRESS}:${ARTEFACT_PORT}/`;

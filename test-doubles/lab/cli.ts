@@ -2,13 +2,13 @@
 //   npx ts-node test-doubles/lab/cli.ts up [--hosts N] [--name NAME]
 //   npx ts-node test-doubles/lab/cli.ts status [NAME]
 //   npx ts-node test-doubles/lab/cli.ts ssh [--name NAME] HOST [COMMAND...]
-//   npx ts-node test-doubles/lab/cli.ts deploy [--name NAME] [--parallelism N]
+//   npx ts-node test-doubles/lab/cli.ts deploy [--name NAME] [--parallelism N] [--engine terraform|tofu]
 //   npx ts-node test-doubles/lab/cli.ts down [NAME] [--all]
 // (or `npm run lab -- COMMAND ...`)
 import { spawnSync } from 'child_process';
 import { Lab, sweepLabs } from './lab';
 import { labSupport } from './prerequisites';
-import { LabDeployment, labClusterSpec, providerSource } from './deploy';
+import { Engine, LabDeployment, labClusterSpec } from './deploy';
 import { sshOptions } from './ssh';
 import { DEFAULT_NAME_PREFIX, LabTimings, registeredLabNames } from './state';
 
@@ -105,10 +105,12 @@ function ssh(args: string[]): number {
 async function deploy(args: string[]): Promise<number> {
   const name = takeOption(args, '--name');
   const parallelism = takeOption(args, '--parallelism');
+  const engine = (takeOption(args, '--engine') ?? 'terraform') as Engine;
+  if (engine !== 'terraform' && engine !== 'tofu') throw new Error(`--engine must be terraform or tofu, got ${engine}`);
   const lab = resolveLab(name);
   const release = await lab.publishEtcdRelease(lab.etcdVersion);
-  console.log(`deploying etcd ${lab.etcdVersion} onto ${lab.hosts.map((h) => h.name).join(', ')} with ${providerSource()} providers...`);
-  const d = await LabDeployment.create(lab, labClusterSpec(lab, { ...release, version: lab.etcdVersion }));
+  console.log(`deploying etcd ${lab.etcdVersion} onto ${lab.hosts.map((h) => h.name).join(', ')} with ${engine} and the provider mirror...`);
+  const d = await LabDeployment.create(lab, labClusterSpec(lab, release), { engine });
   const r = await d.apply(parallelism ? [`-parallelism=${parallelism}`] : []);
   const interesting = r.stdout.split('\n').filter((l) => /etcd-deploy|healthy|Apply complete|Error/.test(l));
   console.log(interesting.join('\n'));
@@ -122,7 +124,7 @@ async function deploy(args: string[]): Promise<number> {
   console.log(health.stdout || health.stderr);
   const members = await d.etcdctl(['member', 'list', '-w', 'table']);
   console.log(members.stdout || members.stderr);
-  console.log(`terraform: cd ${d.stackDir} && ip netns exec ${lab.controllerNetns} terraform plan   (TF_CLI_CONFIG_FILE: see test-doubles/providers/mirror.ts)`);
+  console.log(`${engine}: cd ${d.stackDir} && TF_CLI_CONFIG_FILE=${d.env.TF_CLI_CONFIG_FILE} ip netns exec ${lab.controllerNetns} ${d.binary} plan`);
   return 0;
 }
 
@@ -142,7 +144,7 @@ async function down(args: string[]): Promise<void> {
   console.log(`lab ${lab.name} is down (teardown ${((lab.timings.teardownMs ?? 0) / 1000).toFixed(1)} s)`);
 }
 
-const USAGE = `usage: cli.ts up [--hosts N] [--name NAME] | status [NAME] | ssh [--name NAME] HOST [COMMAND...] | deploy [--name NAME] [--parallelism N] | down [NAME] [--all]`;
+const USAGE = `usage: cli.ts up [--hosts N] [--name NAME] | status [NAME] | ssh [--name NAME] HOST [COMMAND...] | deploy [--name NAME] [--parallelism N] [--engine terraform|tofu] | down [NAME] [--all]`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;

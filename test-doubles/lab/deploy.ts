@@ -2,18 +2,22 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { synthFromEnvironment } from '../../src/cli/synth';
 import { ClusterSpec } from '../../src/spec/types';
-import { ensureProviderMirror } from '../providers/mirror';
+import { ensureProviderMirror } from '../../toolchain/providers';
+import { ensureTofu } from '../../toolchain/tofu';
 import { Lab } from './lab';
 import { run, RunResult } from './run';
 
 /**
- * Deploys the synthesized stack onto a lab with the real terraform CLI. Which providers:
- * the stand-ins from a filesystem mirror (default, offline), or with ETCD_LAB_PROVIDERS=real the
- * real hashicorp/tls, null and local from the registry (on a connected machine).
+ * Deploys the synthesized stack onto a lab with a real engine: the Terraform CLI on the PATH, or
+ * OpenTofu built from its Go module. Providers are HashiCorp's tls, null and local, built from
+ * their Go modules into a filesystem mirror (toolchain/providers.ts), for both engines.
  */
-export type ProviderSource = 'stand-in' | 'real';
+export type Engine = 'terraform' | 'tofu';
 
-export const providerSource = (): ProviderSource => (process.env.ETCD_LAB_PROVIDERS === 'real' ? 'real' : 'stand-in');
+/** The engine's executable: `terraform` from the PATH, or the toolchain's `tofu`. */
+export async function engineBinary(engine: Engine): Promise<string> {
+  return engine === 'tofu' ? (await ensureTofu()).binary : 'terraform';
+}
 
 export interface TerraformRun extends RunResult {
   readonly ms: number;
@@ -31,24 +35,40 @@ export function labClusterSpec(lab: Lab, release: { url: string; sha256: string;
   };
 }
 
+export interface DeploymentOptions {
+  /** @default <lab state dir>/deploy */
+  readonly workDir?: string;
+  /** @default 'terraform' */
+  readonly engine?: Engine;
+}
+
 export class LabDeployment {
   readonly stackDir: string;
   private runs = 0;
 
-  private constructor(readonly lab: Lab, readonly workDir: string, private readonly env: Record<string, string>, public spec: ClusterSpec) {
+  private constructor(
+    readonly lab: Lab,
+    readonly workDir: string,
+    readonly engine: Engine,
+    /** The engine's executable (`terraform`, or the path of the built `tofu`). */
+    readonly binary: string,
+    /** The engine's environment: the provider mirror's CLI config, no checkpoint calls. */
+    readonly env: Record<string, string>,
+    public spec: ClusterSpec,
+  ) {
     this.stackDir = path.join(workDir, 'cdktf.out', 'stacks', 'etcd');
   }
 
-  /** Synthesizes `spec` into `workDir` and runs `terraform init`. */
-  static async create(lab: Lab, spec: ClusterSpec, workDir = path.join(lab.stateDir, 'deploy')): Promise<LabDeployment> {
+  /** Synthesizes `spec` into the work dir and runs `init` with the engine. */
+  static async create(lab: Lab, spec: ClusterSpec, opts: DeploymentOptions = {}): Promise<LabDeployment> {
+    const workDir = opts.workDir ?? path.join(lab.stateDir, 'deploy');
+    const engine = opts.engine ?? 'terraform';
     fs.mkdirSync(workDir, { recursive: true });
-    const env: Record<string, string> = { CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
-    if (providerSource() === 'stand-in') Object.assign(env, (await ensureProviderMirror()).env);
-    const d = new LabDeployment(lab, workDir, env, spec);
+    const env: Record<string, string> = { TF_IN_AUTOMATION: '1', ...(await ensureProviderMirror()).env };
+    const d = new LabDeployment(lab, workDir, engine, await engineBinary(engine), env, spec);
     d.synth(spec);
-    // init runs outside the lab's namespaces so that real providers can be fetched when asked for.
-    const init = await d.terraform(['init', '-input=false', '-no-color'], { inController: false });
-    if (init.code !== 0) throw new Error(`terraform init failed:\n${init.stdout}\n${init.stderr}`);
+    const init = await d.terraform(['init', '-input=false', '-no-color']);
+    if (init.code !== 0) throw new Error(`${engine} init failed:\n${init.stdout}\n${init.stderr}`);
     return d;
   }
 
@@ -61,13 +81,13 @@ export class LabDeployment {
     this.spec = spec;
   }
 
-  /** Runs terraform in the stack dir, inside the controller namespace; output kept in a log file. */
-  async terraform(args: string[], opts: { inController?: boolean; timeoutMs?: number } = {}): Promise<TerraformRun> {
+  /** Runs the engine (terraform or tofu) in the stack dir, inside the controller namespace; output kept in a log file. */
+  async terraform(args: string[], opts: { inController?: boolean; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<TerraformRun> {
     const started = Date.now();
-    const argv = ['terraform', ...args];
-    const runOpts = { cwd: this.stackDir, env: this.env, timeoutMs: opts.timeoutMs ?? 600_000 };
+    const argv = [this.binary, ...args];
+    const runOpts = { cwd: this.stackDir, env: { ...this.env, ...opts.env }, timeoutMs: opts.timeoutMs ?? 600_000 };
     const r = opts.inController === false ? await run(argv, runOpts) : await this.lab.controllerExec(argv, runOpts);
-    const log = path.join(this.workDir, `terraform-${String(++this.runs).padStart(2, '0')}-${args[0]}.log`);
+    const log = path.join(this.workDir, `${this.engine}-${String(++this.runs).padStart(2, '0')}-${args[0]}.log`);
     fs.writeFileSync(log, `$ ${argv.join(' ')}\n# exit ${r.code} after ${Date.now() - started} ms\n${r.stdout}\n--- stderr ---\n${r.stderr}`);
     return { ...r, ms: Date.now() - started, log };
   }
@@ -112,7 +132,7 @@ export class LabDeployment {
     const eps = endpoints ?? files.endpoints;
     return this.lab.controllerExec(
       [this.lab.etcdctlPath, `--endpoints=${eps.join(',')}`, `--cacert=${files.ca}`, `--cert=${files.cert}`, `--key=${files.key}`, '--dial-timeout=3s', '--command-timeout=5s', ...args],
-      { env: { ETCDCTL_API: '3' }, timeoutMs: 30_000 },
+      { timeoutMs: 30_000 },
     );
   }
 }

@@ -5,14 +5,8 @@ import { spawn } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import {
-  artefactBaseUrl,
-  buildEtcdRelease,
-  ensureEtcdBinaries,
-  PublishedRelease,
-  publishRelease,
-  startArtefactServer,
-} from './artefacts';
+import { DEFAULT_ETCD_VERSION } from '../../src/spec/releases';
+import { artefactBaseUrl, labRelease, PublishedRelease, publishFile, startArtefactServer } from './artefacts';
 import { labPids } from './cgroups';
 import { bootCount, HostLayout, launchHost, launcherPid, prepareHostDir, stopHostProcesses } from './host';
 import { CONTROLLER_ADDRESS, controllerNetnsName, createNetwork, hostAddress, hostNetnsName, MAX_HOSTS, setHostIsolated } from './network';
@@ -45,7 +39,7 @@ export interface LabOptions {
   hosts?: number;
   /** @default $ETCD_LAB_DIR/<name>, else <repo>/.lab/<name> */
   stateDir?: string;
-  /** Holds the rootfs tarball, Debian's etcd binaries and built release tarballs; optional (a cold machine builds them). @default $ETCD_LAB_CACHE, else /var/cache/etcd-lab */
+  /** Holds the rootfs tarball and Debian's etcd 3.4 release; optional (a cold machine builds them). @default <toolchain cache root>/lab ($ETCD_CACHE_DIR) */
   cacheDir?: string;
   /** @default console.log */
   log?: (s: string) => void;
@@ -87,7 +81,7 @@ export class Lab {
   readonly sshPrivateKeyPath: string;
   readonly artefacts: { baseUrl: string };
   readonly etcdctlPath: string;
-  /** Upstream version of Debian's etcd binaries that releases are built from (3.4.23 on bookworm). */
+  /** The etcd release the lab serves by default: the stack's default version, built from Go modules. */
   readonly etcdVersion: string;
   readonly timings: LabTimings;
   private readonly record: LabRecord;
@@ -145,7 +139,7 @@ export class Lab {
       sshPrivateKeyPath: path.join(stateDir, 'ssh', 'id_ed25519'),
       artefactBaseUrl: artefactBaseUrl(),
       etcdctlPath: path.join(stateDir, 'bin', 'etcdctl'),
-      etcdVersion: '',
+      etcdVersion: DEFAULT_ETCD_VERSION,
       owner: opts.persistent ? null : { pid, startTime: processStartTime(pid) ?? '' },
       createdAt: new Date().toISOString(),
       timings,
@@ -183,17 +177,15 @@ export class Lab {
     const t = r.timings;
     log(`[lab] ${r.name}: ${r.hosts.length} hosts, state in ${r.stateDir}, cache in ${r.cacheDir}`);
     let mark = Date.now();
-    const [rootfs, binaries, key] = await Promise.all([
+    const [rootfs, release, key] = await Promise.all([
       provideRootfs({ cacheDir: r.cacheDir, targetDir: r.rootfsDir, log }),
-      ensureEtcdBinaries(r.cacheDir, log),
+      labRelease(r.etcdVersion, r.cacheDir, log),
       generateLabKey(path.dirname(r.sshPrivateKeyPath), `etcd-lab-${r.name}`),
     ]);
     t.rootfsMs = rootfs.ms;
     t.rootfsMode = rootfs.mode;
-    r.etcdVersion = binaries.version;
-    (this as { etcdVersion: string }).etcdVersion = binaries.version;
     fs.mkdirSync(path.dirname(r.etcdctlPath), { recursive: true });
-    fs.copyFileSync(path.join(binaries.dir, 'etcdctl'), r.etcdctlPath);
+    fs.copyFileSync(path.join(release.binDir, 'etcdctl'), r.etcdctlPath);
     fs.chmodSync(r.etcdctlPath, 0o755);
     log(`[lab] rootfs ${rootfs.mode} in ${rootfs.ms} ms`);
 
@@ -229,7 +221,7 @@ export class Lab {
       const res = await this.controllerExec(['curl', '-sf', '-o', '/dev/null', r.artefactBaseUrl], { timeoutMs: 5_000 });
       return res.code === 0 ? true : undefined;
     });
-    await this.publishEtcdRelease(binaries.version);
+    await this.publishEtcdRelease(r.etcdVersion);
     t.artefactsMs = Date.now() - mark;
   }
 
@@ -252,11 +244,18 @@ export class Lab {
     return waitUntilRunning(this.controllerNetns, this.sshPrivateKeyPath, host.address, timeoutMs);
   }
 
-  /** Builds (cached) etcd-v<label>-linux-amd64.tar.gz from Debian's etcd binaries and serves it. */
-  async publishEtcdRelease(versionLabel: string = this.etcdVersion || '3.4.23'): Promise<PublishedRelease> {
-    const binaries = await ensureEtcdBinaries(this.record.cacheDir, () => undefined);
-    const built = await buildEtcdRelease(binaries, versionLabel, this.record.cacheDir);
-    return publishRelease(this.servedDir(), built, this.artefacts.baseUrl);
+  /**
+   * Serves etcd-vVERSION-linux-amd64.tar.gz: a real etcd release, built from etcd's Go modules
+   * (3.5 and later, cached), or Debian's 3.4.23. Returns its URL and sha256.
+   */
+  async publishEtcdRelease(version: string = this.etcdVersion): Promise<PublishedRelease> {
+    const release = await labRelease(version, this.record.cacheDir, () => undefined);
+    return { ...publishFile(this.servedDir(), release.file, path.basename(release.file), this.artefacts.baseUrl), version };
+  }
+
+  /** Serves any local file under `fileName` (a corrupt download, a tarball for an air-gapped host…). */
+  publishArtefact(file: string, fileName: string): { url: string; sha256: string; fileName: string } {
+    return publishFile(this.servedDir(), file, fileName, this.artefacts.baseUrl);
   }
 
   /** Runs `script` with bash as root on the host, over ssh from the controller namespace. */

@@ -2,9 +2,9 @@
 // pointing at it, so `Lab.attach(name)`, the CLI and `sweepLabs` find labs made elsewhere.
 import * as fs from 'fs';
 import * as path from 'path';
+import { cacheRoot } from '../../toolchain/cache';
 
 export const REGISTRY_DIR = '/run/etcd-lab';
-export const DEFAULT_CACHE_DIR = '/var/cache/etcd-lab';
 export const DEFAULT_NAME_PREFIX = 'etcdlab-';
 /** Present in every lab state dir; teardown deletes only directories that carry it. */
 export const STATE_MARKER = '.etcd-lab-state';
@@ -58,7 +58,8 @@ function repoRoot(): string {
 
 /** Parent of the per-lab state dirs: $ETCD_LAB_DIR, else <repo>/.lab (git-ignored). */
 export const labsRoot = (): string => process.env.ETCD_LAB_DIR ?? path.join(repoRoot(), '.lab');
-export const defaultCacheDir = (): string => process.env.ETCD_LAB_CACHE ?? DEFAULT_CACHE_DIR;
+/** The lab's part of the toolchain cache: the rootfs tarball, Debian's etcd 3.4 release. */
+export const defaultCacheDir = (): string => path.join(cacheRoot(), 'lab');
 export const registryFile = (name: string): string => path.join(REGISTRY_DIR, `${name}.json`);
 
 export function writeRecord(record: LabRecord): void {
