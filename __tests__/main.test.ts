@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -27,6 +27,12 @@ describe('main.ts', () => {
     expect(Object.keys(tf.resource.terraform_data).sort()).toEqual([
       'etcd_health_check', 'etcd_member_e1', 'etcd_member_e1_decommission', 'etcd_member_e2', 'etcd_member_e2_decommission', 'etcd_member_e3', 'etcd_member_e3_decommission',
     ]);
+  }, 30000);
+
+  test('synthesizes where no terraform binary is on the PATH (a Node-only CI image, an OpenTofu-only machine)', () => {
+    const r = synth({ ETCD_CLUSTER_SPEC: '', PATH: dirname(process.execPath) }, dir);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(existsSync(stackFile())).toBe(true);
   }, 30000);
 
   test('a YAML spec named by ETCD_CLUSTER_SPEC', () => {

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { Annotations, DataResource, TerraformVariable } from 'cdktf';
+import { Annotations, TerraformVariable } from 'cdktf';
+import { TerraformData } from './private/terraform-data';
 import { MemberBundle } from './files/member-bundle';
 import { EtcdHealthCheck } from './health/health-check';
 import { clientEndpoints, kubeadmClusterConfiguration } from './outputs/kubeadm-config';
@@ -64,7 +65,7 @@ export class EtcdCluster extends Construct {
 
     this.pki = new EtcdPki(this, 'pki', this.cluster, prefix);
     const members: Record<string, EtcdMemberParts> = {};
-    const gated: DataResource[] = [];
+    const gated: TerraformData[] = [];
     for (const member of this.cluster.members) {
       const scopeOf = new Construct(this, `member-${member.name}`);
       const bundle = new MemberBundle(scopeOf, 'bundle', this.cluster, member, this.pki, prefix);

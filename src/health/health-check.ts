@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { DataResource, Fn } from 'cdktf';
+import { Fn } from 'cdktf';
+import { TerraformData } from '../private/terraform-data';
 import { ResolvedCluster } from '../spec/resolved';
 import { renderHealthScript } from '../shell/health-script';
 import { shellCommand } from '../shell/quote';
@@ -13,15 +14,15 @@ import { sshConnection } from '../provisioning/ssh-connection';
  * re-provisioned (its null_resource id changes).
  */
 export class EtcdHealthCheck extends Construct {
-  readonly resource: DataResource;
+  readonly resource: TerraformData;
   readonly scriptText: string;
 
-  constructor(scope: Construct, id: string, cluster: ResolvedCluster, members: DataResource[], privateKey: string | undefined, prefix: string) {
+  constructor(scope: Construct, id: string, cluster: ResolvedCluster, members: TerraformData[], privateKey: string | undefined, prefix: string) {
     super(scope, id);
     this.scriptText = renderHealthScript(cluster);
     const first = cluster.members[0];
     const scriptPath = `${cluster.paths.stateDir}/health-check.sh`;
-    this.resource = new DataResource(this, 'health', {
+    this.resource = new TerraformData(this, 'health', {
       triggersReplace: {
         members: Fn.join(',', members.map((m) => m.id)),
         script_sha256: sha256Hex(this.scriptText),

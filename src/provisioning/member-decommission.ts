@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { DataResource, Fn, Token } from 'cdktf';
+import { Fn, Token } from 'cdktf';
+import { TerraformData } from '../private/terraform-data';
 import { ResolvedCluster, ResolvedMember } from '../spec/resolved';
 import { shellCommand } from '../shell/quote';
 import { terraformLiteral } from '../files/terraform-literal';
@@ -15,9 +16,9 @@ import { opsScriptPath } from '../shell/ops-script';
  * key file or the SSH agent (a variable cannot be read at destroy time).
  */
 export class MemberDecommission extends Construct {
-  readonly resource: DataResource;
+  readonly resource: TerraformData;
 
-  constructor(scope: Construct, id: string, cluster: ResolvedCluster, member: ResolvedMember, dependsOn: DataResource, prefix: string) {
+  constructor(scope: Construct, id: string, cluster: ResolvedCluster, member: ResolvedMember, dependsOn: TerraformData, prefix: string) {
     // dependsOn: the member's provisioner, or its removal when it is marked `remove: true`.
     super(scope, id);
     const unit = `${cluster.etcd.unitName}.service`;
@@ -25,7 +26,7 @@ export class MemberDecommission extends Construct {
     const message = `etcd on ${member.name} stopped and disabled; data not deleted (in ${cluster.etcd.dataDir} or archived beside it), certificates kept in ${hostPkiPath(cluster, 'ca.crt').replace(/\/ca\.crt$/, '')}`;
     // A host provisioned by an older version of this tool may lack the ops script: then only stop.
     const leave = `set -e; if [ -f ${shellCommand([ops])} ]; then bash ${shellCommand([ops, 'leave'])}; else systemctl disable --now ${shellCommand([unit])}; fi; echo ${shellCommand([message])}`;
-    this.resource = new DataResource(this, 'decommission', {
+    this.resource = new TerraformData(this, 'decommission', {
       triggersReplace: { host: member.sshHost, user: cluster.ssh.user, port: String(cluster.ssh.port), unit },
       dependsOn: [dependsOn],
       connection: {

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { DataResource } from 'cdktf';
+import { TerraformData } from '../private/terraform-data';
 import { MemberBundle } from '../files/member-bundle';
 import { EtcdPki } from '../pki/etcd-pki';
 import { ResolvedCluster, ResolvedMember } from '../spec/resolved';
@@ -25,7 +25,7 @@ export interface EtcdMemberProvisionerProps {
  * (install etcd, place the PKI tree and unit, start or restart without blocking).
  */
 export class EtcdMemberProvisioner extends Construct {
-  readonly resource: DataResource;
+  readonly resource: TerraformData;
   readonly triggers: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: EtcdMemberProvisionerProps) {
@@ -34,7 +34,7 @@ export class EtcdMemberProvisioner extends Construct {
     const staging = stagingDir(cluster);
     const connection = sshConnection(cluster, member, member.sshHost, props.privateKey);
     this.triggers = memberTriggers(cluster, member, props.pki, bundle);
-    this.resource = new DataResource(this, 'provision', {
+    this.resource = new TerraformData(this, 'provision', {
       triggersReplace: this.triggers,
       dependsOn: bundle.resources,
       connection,

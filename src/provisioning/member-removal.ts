@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { DataResource } from 'cdktf';
+import { TerraformData } from '../private/terraform-data';
 import { ResolvedCluster, ResolvedMember } from '../spec/resolved';
 import { opsScriptPath } from '../shell/ops-script';
 import { shellCommand } from '../shell/quote';
@@ -12,11 +12,11 @@ import { sshConnection } from './ssh-connection';
  * dir (never delete it). Runs on the member itself with the tools its provisioning left there.
  */
 export class MemberRemoval extends Construct {
-  readonly resource: DataResource;
+  readonly resource: TerraformData;
 
   constructor(scope: Construct, id: string, cluster: ResolvedCluster, member: ResolvedMember, privateKey: string | undefined, prefix: string) {
     super(scope, id);
-    this.resource = new DataResource(this, 'removal', {
+    this.resource = new TerraformData(this, 'removal', {
       triggersReplace: { member: member.name, ssh_target: `${cluster.ssh.user}@${member.sshHost}:${cluster.ssh.port}` },
       connection: sshConnection(cluster, member, member.sshHost, privateKey),
       provisioners: [{ type: 'remote-exec', inline: [terraformLiteral(`bash ${shellCommand([opsScriptPath(cluster), 'remove'])}`)] }],
