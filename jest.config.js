@@ -12,7 +12,12 @@ const common = {
 module.exports = {
   globalSetup: '<rootDir>/__tests__/global-setup.ts',
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/__tests__/**/*.test.ts'], testPathIgnorePatterns: [...common.testPathIgnorePatterns, '/__tests__/e2e/'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+      testPathIgnorePatterns: [...common.testPathIgnorePatterns, '/__tests__/e2e/'],
+    },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/__tests__/e2e/**/*.e2e.test.ts'] },
   ],
 };

@@ -9,10 +9,12 @@ import { ensureProviderMirror } from '../toolchain/providers';
  * - HashiCorp's tls, null and local providers, built from their Go modules into the cached
  *   filesystem mirror (toolchain/providers.ts), so that parallel workers do not race to build it.
  */
-const TOOLS: Record<string, string> = { shellcheck: 'shellcheck' };
+const TOOLS: Record<string, string> = { shellcheck: 'shellcheck', bats: 'bats' };
 
 function installDebianTools(): void {
-  const missing = Object.entries(TOOLS).filter(([bin]) => spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0).map(([, pkg]) => pkg);
+  const missing = Object.entries(TOOLS)
+    .filter(([bin]) => spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0)
+    .map(([, pkg]) => pkg);
   if (missing.length === 0) return;
   const root = process.getuid?.() === 0;
   const apt = spawnSync('sh', ['-c', 'command -v apt-get']).status === 0;

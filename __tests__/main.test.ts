@@ -16,7 +16,9 @@ function synth(env: Record<string, string>, cwd: string) {
 
 describe('main.ts', () => {
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'etcd-main-')); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'etcd-main-'));
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
   const stackFile = () => join(dir, 'cdktf.out/stacks/etcd/cdk.tf.json');
 
@@ -25,7 +27,13 @@ describe('main.ts', () => {
     expect(r.status).toBe(0);
     const tf = JSON.parse(readFileSync(stackFile(), 'utf8'));
     expect(Object.keys(tf.resource.terraform_data).sort()).toEqual([
-      'etcd_health_check', 'etcd_member_e1', 'etcd_member_e1_decommission', 'etcd_member_e2', 'etcd_member_e2_decommission', 'etcd_member_e3', 'etcd_member_e3_decommission',
+      'etcd_health_check',
+      'etcd_member_e1',
+      'etcd_member_e1_decommission',
+      'etcd_member_e2',
+      'etcd_member_e2_decommission',
+      'etcd_member_e3',
+      'etcd_member_e3_decommission',
     ]);
   }, 30000);
 
@@ -37,7 +45,10 @@ describe('main.ts', () => {
 
   test('a YAML spec named by ETCD_CLUSTER_SPEC', () => {
     const spec = join(dir, 'cluster.yaml');
-    writeFileSync(spec, 'members:\n  - { name: a1, address: 192.0.2.11 }\n  - { name: a2, address: 192.0.2.12 }\n  - { name: a3, address: 192.0.2.13 }\nssh:\n  user: admin\n');
+    writeFileSync(
+      spec,
+      'members:\n  - { name: a1, address: 192.0.2.11 }\n  - { name: a2, address: 192.0.2.12 }\n  - { name: a3, address: 192.0.2.13 }\nssh:\n  user: admin\n',
+    );
     const r = synth({ ETCD_CLUSTER_SPEC: spec }, dir);
     expect(r.status).toBe(0);
     const tf = JSON.parse(readFileSync(stackFile(), 'utf8'));
@@ -46,7 +57,15 @@ describe('main.ts', () => {
 
   test('a bad spec fails with the offending value and rule, and writes nothing', () => {
     const spec = join(dir, 'cluster.json');
-    writeFileSync(spec, JSON.stringify({ members: [{ name: 'a1', address: '192.0.2.11' }, { name: 'a1', address: '192.0.2.300' }] }));
+    writeFileSync(
+      spec,
+      JSON.stringify({
+        members: [
+          { name: 'a1', address: '192.0.2.11' },
+          { name: 'a1', address: '192.0.2.300' },
+        ],
+      }),
+    );
     const r = synth({ ETCD_CLUSTER_SPEC: spec }, dir);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('members[1].name: "a1" is already used by members[0]');

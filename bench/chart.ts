@@ -34,13 +34,22 @@ export function chartSpec(summary: Summary): object {
   const phaseValues = summary.scenarios.flatMap((r) =>
     r.kind === 'replan'
       ? [{ scenario: r.scenario, phase: 're-plan', order: PHASE_ORDER.length, seconds: r.total.median / 1000 }]
-      : PHASE_ORDER.filter((p) => r.phases[p] !== undefined).map((p, i) => ({ scenario: r.scenario, phase: PHASE_LABEL[p], order: i, seconds: (r.phases[p] ?? 0) / 1000 })),
+      : PHASE_ORDER.filter((p) => r.phases[p] !== undefined).map((p, i) => ({
+          scenario: r.scenario,
+          phase: PHASE_LABEL[p],
+          order: i,
+          seconds: (r.phases[p] ?? 0) / 1000,
+        })),
   );
   const floorOf = (members: number) => summary.scenarios.find((f) => f.kind === 'floor' && f.members === members);
   const labels = summary.scenarios.map((r) => {
     const floor = r.kind === 'deploy' && !r.scenario.includes('parallelism') ? floorOf(r.members) : undefined;
     const total = r.kind === 'replan' ? r.total.median : r.medianRunTotal;
-    return { scenario: r.scenario, total: total / 1000, label: `${(total / 1000).toFixed(1)} s${floor ? ` (${(r.total.median / floor.total.median).toFixed(1)}× floor)` : ''}` };
+    return {
+      scenario: r.scenario,
+      total: total / 1000,
+      label: `${(total / 1000).toFixed(1)} s${floor ? ` (${(r.total.median / floor.total.median).toFixed(1)}× floor)` : ''}`,
+    };
   });
   const scenarioOrder = summary.scenarios.map((r) => r.scenario);
   const panels: object[] = [];
@@ -65,7 +74,12 @@ export function chartSpec(summary: Summary): object {
         {
           data: { values: synthValues },
           mark: { type: 'text', dy: -5, fontSize: 9 },
-          encoding: { x, xOffset: { field: 'mode', sort: ['compiled', 'ts-node'] }, y: { field: 'seconds', type: 'quantitative' }, text: { field: 'seconds', format: '.2f' } },
+          encoding: {
+            x,
+            xOffset: { field: 'mode', sort: ['compiled', 'ts-node'] },
+            y: { field: 'seconds', type: 'quantitative' },
+            text: { field: 'seconds', format: '.2f' },
+          },
         },
         { data: { values: [{ y: 2 }] }, mark: { type: 'rule', color: '#d62728', strokeDash: [4, 4] }, encoding: { y: { field: 'y', type: 'quantitative' } } },
         {
@@ -90,7 +104,15 @@ export function chartSpec(summary: Summary): object {
           encoding: {
             y,
             x: { field: 'seconds', type: 'quantitative', stack: 'zero', title: 'seconds', scale: { domain: [0, maxTotal * 1.3] } },
-            color: { field: 'phase', type: 'nominal', title: 'phase', scale: { domain: phaseNames, range: phaseNames.map((p) => PHASE_COLOURS[(PHASE_ORDER.find((q) => PHASE_LABEL[q] === p) ?? 're-plan') as Phase | 're-plan']) } },
+            color: {
+              field: 'phase',
+              type: 'nominal',
+              title: 'phase',
+              scale: {
+                domain: phaseNames,
+                range: phaseNames.map((p) => PHASE_COLOURS[(PHASE_ORDER.find((q) => PHASE_LABEL[q] === p) ?? 're-plan') as Phase | 're-plan']),
+              },
+            },
             order: { field: 'order', type: 'quantitative' },
           },
         },

@@ -54,9 +54,13 @@ export async function deployOnce(lab: Lab, release: PublishedRelease, opts: Depl
 
   let milestones;
   try {
-    milestones = deployMilestones(r.lines, r.wallMs, members.map((m) => m.name));
+    milestones = deployMilestones(
+      r.lines,
+      r.wallMs,
+      members.map((m) => m.name),
+    );
   } catch (e) {
-    throw new Error(`${opts.scenario}: ${(e as Error).message}; see ${log}`);
+    throw new Error(`${opts.scenario}: ${(e as Error).message}; see ${log}`, { cause: e });
   }
   const phases = { init: initMs, ...deployPhases(milestones) };
   return {

@@ -29,8 +29,17 @@ export async function floorOnce(lab: Lab, release: PublishedRelease, opts: Floor
     }
   }
   const argv = [
-    'ip', 'netns', 'exec', lab.controllerNetns,
-    'bash', FLOOR_SCRIPT, lab.sshPrivateKeyPath, release.url, release.sha256, lab.etcdctlPath, opts.bundlesDir,
+    'ip',
+    'netns',
+    'exec',
+    lab.controllerNetns,
+    'bash',
+    FLOOR_SCRIPT,
+    lab.sshPrivateKeyPath,
+    release.url,
+    release.sha256,
+    lab.etcdctlPath,
+    opts.bundlesDir,
     ...opts.hosts.map((h) => `${h.name}=${h.address}`),
   ];
   const r = await runTimed(argv, { timeoutMs: 300_000 });
@@ -39,9 +48,13 @@ export async function floorOnce(lab: Lab, release: PublishedRelease, opts: Floor
   if (r.code !== 0) throw new Error(`${opts.scenario}: floor.sh exited ${r.code}; see ${opts.logFile}`);
   let milestones;
   try {
-    milestones = floorMilestones(r.lines, r.wallMs, opts.hosts.map((h) => h.name));
+    milestones = floorMilestones(
+      r.lines,
+      r.wallMs,
+      opts.hosts.map((h) => h.name),
+    );
   } catch (e) {
-    throw new Error(`${opts.scenario}: ${(e as Error).message}; see ${opts.logFile}`);
+    throw new Error(`${opts.scenario}: ${(e as Error).message}; see ${opts.logFile}`, { cause: e });
   }
   return {
     scenario: opts.scenario,

@@ -27,7 +27,8 @@ export function chartFontFile(log: (s: string) => void): string {
   if (file) return file;
   const root = process.getuid?.() === 0;
   const apt = fs.existsSync('/usr/bin/apt-get');
-  if (!root || !apt) throw new Error(`the chart needs the ${FONT_FAMILY} font: install the Debian package ${FONT_PACKAGE} (or your distribution's DejaVu fonts)`);
+  if (!root || !apt)
+    throw new Error(`the chart needs the ${FONT_FAMILY} font: install the Debian package ${FONT_PACKAGE} (or your distribution's DejaVu fonts)`);
   log(`[bench] installing ${FONT_PACKAGE} (the chart's font) with apt-get`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', FONT_PACKAGE], { stdio: 'inherit', env });

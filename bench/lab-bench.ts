@@ -44,14 +44,25 @@ export async function runLabBench(opts: LabBenchOptions): Promise<LabResults> {
       say(`${SCENARIOS.replan3}: ${secs(replan.totalMs)} (exit ${replan.code})`);
       await wipeHosts(lab, three);
 
-      const t3 = await deployOnce(lab, release, { scenario: SCENARIOS.deploy3tofu, round, hosts: three, hostState: 'wiped', engine: 'tofu', workDir: dir('deploy-3-tofu') });
+      const t3 = await deployOnce(lab, release, {
+        scenario: SCENARIOS.deploy3tofu,
+        round,
+        hosts: three,
+        hostState: 'wiped',
+        engine: 'tofu',
+        workDir: dir('deploy-3-tofu'),
+      });
       results.deploys.push(t3.run);
       say(`${SCENARIOS.deploy3tofu}: init ${secs(t3.run.initMs)} + apply ${secs(t3.run.applyMs)}`);
       await wipeHosts(lab, three);
 
       const f3 = await floorOnce(lab, release, {
-        scenario: SCENARIOS.floor3, round, hosts: three, hostState: 'wiped',
-        bundlesDir: path.join(d3.deployment.stackDir, 'hosts'), logFile: dir('floor-3.log'),
+        scenario: SCENARIOS.floor3,
+        round,
+        hosts: three,
+        hostState: 'wiped',
+        bundlesDir: path.join(d3.deployment.stackDir, 'hosts'),
+        logFile: dir('floor-3.log'),
       });
       results.floors.push(f3);
       say(`${SCENARIOS.floor3}: ${secs(f3.totalMs)}`);
@@ -63,15 +74,24 @@ export async function runLabBench(opts: LabBenchOptions): Promise<LabResults> {
       await wipeHosts(lab, five);
 
       const f5 = await floorOnce(lab, release, {
-        scenario: SCENARIOS.floor5, round, hosts: five, hostState: 'wiped',
-        bundlesDir: path.join(d5.deployment.stackDir, 'hosts'), logFile: dir('floor-5.log'),
+        scenario: SCENARIOS.floor5,
+        round,
+        hosts: five,
+        hostState: 'wiped',
+        bundlesDir: path.join(d5.deployment.stackDir, 'hosts'),
+        logFile: dir('floor-5.log'),
       });
       results.floors.push(f5);
       say(`${SCENARIOS.floor5}: ${secs(f5.totalMs)}`);
       await wipeHosts(lab, five);
 
       const p1 = await deployOnce(lab, release, {
-        scenario: SCENARIOS.deploy3p1, round, hosts: three, hostState: 'wiped', parallelism: 1, workDir: dir('deploy-3-p1'),
+        scenario: SCENARIOS.deploy3p1,
+        round,
+        hosts: three,
+        hostState: 'wiped',
+        parallelism: 1,
+        workDir: dir('deploy-3-p1'),
       });
       results.deploys.push(p1.run);
       say(`${SCENARIOS.deploy3p1}: init ${secs(p1.run.initMs)} + apply ${secs(p1.run.applyMs)}`);

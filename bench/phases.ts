@@ -62,9 +62,7 @@ export function deployMilestones(lines: readonly TimedLine[], wallMs: number, me
   const p = escape(prefix);
   const memberRes = (n: string) => `terraform_data\\.${p}_member_${escape(n)}`;
   const installed = lastPerName(lines, members, (n) => new RegExp(`\\[etcd-deploy ${escape(n)}\\] installed etcd`), 'installed etcd');
-  const firstInstalled = Math.min(
-    ...members.map((n) => Math.min(...times(lines, new RegExp(`\\[etcd-deploy ${escape(n)}\\] installed etcd`)))),
-  );
+  const firstInstalled = Math.min(...members.map((n) => Math.min(...times(lines, new RegExp(`\\[etcd-deploy ${escape(n)}\\] installed etcd`)))));
   const startLines = members.flatMap((n) => times(lines, new RegExp(`\\[etcd-(?:deploy|ops) ${escape(n)}\\] .*(?:start|bootstrap)`)));
   const complete = lastPerName(lines, members, (n) => new RegExp(`^${memberRes(n)}: Creation complete`), 'member creation complete');
   return {

@@ -68,11 +68,20 @@ export function renderMarkdown(results: BenchResults, summary: Summary, chartFil
     '',
   );
   if (results.synth.build.code > 0) {
-    out.push(`> \`${results.synth.build.command}\` exited ${results.synth.build.code} (tsc emits anyway; the emitted JS was timed): ${results.synth.build.errors.join('; ')}`, '');
+    out.push(
+      `> \`${results.synth.build.command}\` exited ${results.synth.build.code} (tsc emits anyway; the emitted JS was timed): ${results.synth.build.errors.join('; ')}`,
+      '',
+    );
   }
 
   out.push('## Targets', '');
-  out.push(table(['target', 'measured', 'status'], summary.targets.map((t) => [t.target, t.measured, t.status === 'met' ? '**met**' : `**${t.status}**`])), '');
+  out.push(
+    table(
+      ['target', 'measured', 'status'],
+      summary.targets.map((t) => [t.target, t.measured, t.status === 'met' ? '**met**' : `**${t.status}**`]),
+    ),
+    '',
+  );
   for (const t of summary.targets) out.push(`- **${t.target}** — ${t.note}`);
   out.push('');
 
@@ -100,14 +109,21 @@ export function renderMarkdown(results: BenchResults, summary: Summary, chartFil
       labTable(summary),
       '',
       (results.lab.providers ?? 'unknown') === 'stand-in'
-        ? 'Providers: the repository\'s stand-ins for hashicorp/tls, null and local (test doubles: node processes; the tls one generates keys one at a time), not HashiCorp\'s.'
+        ? "Providers: the repository's stand-ins for hashicorp/tls, null and local (test doubles: node processes; the tls one generates keys one at a time), not HashiCorp's."
         : `Providers: ${results.lab.providers ?? 'unknown'}, the same for both engines. Engine: Terraform ${m.terraform} for every scenario but "deploy 3 (OpenTofu)", which ran OpenTofu ${m.tofu ?? '(version not recorded)'}.`,
       '',
     );
   }
   if (summary.ratios.length > 0) {
     out.push('## Ratios (same run)', '');
-    out.push(table(['ratio', 'value', 'what'], summary.ratios.map((r) => [r.label, times(r.value), r.detail]), ['l', 'r', 'l']), '');
+    out.push(
+      table(
+        ['ratio', 'value', 'what'],
+        summary.ratios.map((r) => [r.label, times(r.value), r.detail]),
+        ['l', 'r', 'l'],
+      ),
+      '',
+    );
   }
   out.push(`![synth and deploy times](${chartFile})`, '');
   return out.join('\n');

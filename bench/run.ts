@@ -29,7 +29,9 @@ const progress = (s: string): void => console.error(s);
 function machine(loadAverageAtStart: number[], tofuBinary?: string): MachineInfo {
   let terraform = 'not found';
   try {
-    terraform = (JSON.parse(execFileSync('terraform', ['version', '-json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as { terraform_version: string }).terraform_version;
+    terraform = (
+      JSON.parse(execFileSync('terraform', ['version', '-json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as { terraform_version: string }
+    ).terraform_version;
   } catch {
     // reported as "not found"
   }
@@ -37,7 +39,12 @@ function machine(loadAverageAtStart: number[], tofuBinary?: string): MachineInfo
   try {
     // A missing CLI config file makes tofu print a warning on stdout: point it at an empty one.
     const env = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' };
-    if (tofuBinary) tofu = (JSON.parse(execFileSync(tofuBinary, ['version', '-json'], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'ignore'] })) as { terraform_version: string }).terraform_version;
+    if (tofuBinary)
+      tofu = (
+        JSON.parse(execFileSync(tofuBinary, ['version', '-json'], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'ignore'] })) as {
+          terraform_version: string;
+        }
+      ).terraform_version;
   } catch {
     // not built (yet): the lab bench builds it before the OpenTofu deploy
   }
@@ -56,7 +63,9 @@ function machine(loadAverageAtStart: number[], tofuBinary?: string): MachineInfo
 function source(): SourceInfo {
   const git = (args: string[]): string => execFileSync('git', args, { cwd: path.resolve(BENCH_DIR, '..'), encoding: 'utf8' }).trim();
   try {
-    const uncommitted = git(['status', '--porcelain', '--', 'src', 'main.ts', 'package.json']).split('\n').filter((l) => l.trim() !== '');
+    const uncommitted = git(['status', '--porcelain', '--', 'src', 'main.ts', 'package.json'])
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     return { commit: git(['rev-parse', '--short', 'HEAD']), uncommitted: uncommitted.map((l) => l.trim()) };
   } catch {
     return { commit: 'unknown (not a git checkout)', uncommitted: [] };
@@ -88,7 +97,10 @@ async function measure(opts: BenchOptions): Promise<BenchResults> {
   if (!opts.skipSynth) {
     progress('[bench] npm run build');
     const built = await build();
-    if (built.code !== 0) progress(`[bench] warning: npm run build exited ${built.code} with ${built.errors.length} type error(s); timing the emitted JS:\n  ${built.errors.join('\n  ')}`);
+    if (built.code !== 0)
+      progress(
+        `[bench] warning: npm run build exited ${built.code} with ${built.errors.length} type error(s); timing the emitted JS:\n  ${built.errors.join('\n  ')}`,
+      );
     synth = await runSynthBench(
       { sizes: opts.sizes, compiledReps: opts.compiledReps, tsNodeReps: opts.tsNodeReps, workDir: path.join(OUT_DIR, 'synth'), progress },
       built,
@@ -122,10 +134,12 @@ async function main(): Promise<void> {
   fs.writeFileSync(FILES.md, markdown);
   fs.writeFileSync(FILES.png, await renderChart(summary));
   console.log(markdown);
-  progress(`[bench] wrote ${path.relative(process.cwd(), FILES.json)}, ${path.relative(process.cwd(), FILES.md)}, ${path.relative(process.cwd(), FILES.png)} (${(results.durationMs / 1000).toFixed(0)} s of measuring)`);
+  progress(
+    `[bench] wrote ${path.relative(process.cwd(), FILES.json)}, ${path.relative(process.cwd(), FILES.md)}, ${path.relative(process.cwd(), FILES.png)} (${(results.durationMs / 1000).toFixed(0)} s of measuring)`,
+  );
 }
 
 main().catch((e: unknown) => {
-  console.error(`[bench] failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+  console.error(`[bench] failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   process.exitCode = 1;
 });

@@ -17,9 +17,5 @@ export function memberSpec(n: number): { members: { name: string; address: strin
 
 /** The synth cases in table order: the empty-stack floor, the embedded default, then each size. */
 export function synthCases(sizes: readonly number[]): SynthCase[] {
-  return [
-    { id: 'empty', members: 0 },
-    { id: 'default', members: 3, spec: null },
-    ...sizes.map((n) => ({ id: String(n), members: n, spec: memberSpec(n) })),
-  ];
+  return [{ id: 'empty', members: 0 }, { id: 'default', members: 3, spec: null }, ...sizes.map((n) => ({ id: String(n), members: n, spec: memberSpec(n) }))];
 }

@@ -121,13 +121,37 @@ function scenarioRows(results: BenchResults): ScenarioRow[] {
     const p = replans.filter((r) => r.scenario === scenario);
     if (d.length > 0) {
       const mid = medianRun(d, (r) => r.totalMs);
-      rows.push({ scenario, kind: 'deploy', members: mid.members, total: spread(d.map((r) => r.totalMs)), apply: spread(d.map((r) => r.applyMs)), phases: mid.phases, medianRunTotal: mid.totalMs });
+      rows.push({
+        scenario,
+        kind: 'deploy',
+        members: mid.members,
+        total: spread(d.map((r) => r.totalMs)),
+        apply: spread(d.map((r) => r.applyMs)),
+        phases: mid.phases,
+        medianRunTotal: mid.totalMs,
+      });
     } else if (f.length > 0) {
       const mid = medianRun(f, (r) => r.totalMs);
-      rows.push({ scenario, kind: 'floor', members: mid.members, total: spread(f.map((r) => r.totalMs)), apply: null, phases: mid.phases, medianRunTotal: mid.totalMs });
+      rows.push({
+        scenario,
+        kind: 'floor',
+        members: mid.members,
+        total: spread(f.map((r) => r.totalMs)),
+        apply: null,
+        phases: mid.phases,
+        medianRunTotal: mid.totalMs,
+      });
     } else if (p.length > 0) {
       const mid = medianRun(p, (r) => r.totalMs);
-      rows.push({ scenario, kind: 'replan', members: mid.members, total: spread(p.map((r) => r.totalMs)), apply: null, phases: {}, medianRunTotal: mid.totalMs });
+      rows.push({
+        scenario,
+        kind: 'replan',
+        members: mid.members,
+        total: spread(p.map((r) => r.totalMs)),
+        apply: null,
+        phases: {},
+        medianRunTotal: mid.totalMs,
+      });
     }
   }
   return rows;
@@ -223,10 +247,10 @@ function targets(rows: ScenarioRow[], synth: SynthRow[]): TargetRow[] {
     const r = ratio(d5.total.median, d3.total.median);
     const rf = f3 && f5 ? ratio(f5.total.median, f3.total.median) : NaN;
     const met = r <= 1.2;
-    const floorSays = Number.isFinite(rf) ? ` The floor itself grows ${x(rf)} from 3 to 5 members here: 5 hosts, their etcd elections and the controller share the machine's cores.` : '';
-    const note = met
-      ? `Met: ${x(r)}.${floorSays}`
-      : `Not met: ${x(r)}.${floorSays} Growth, ${explainGaps([{ label: '5 vs 3 members', a: d5, b: d3 }])}`;
+    const floorSays = Number.isFinite(rf)
+      ? ` The floor itself grows ${x(rf)} from 3 to 5 members here: 5 hosts, their etcd elections and the controller share the machine's cores.`
+      : '';
+    const note = met ? `Met: ${x(r)}.${floorSays}` : `Not met: ${x(r)}.${floorSays} Growth, ${explainGaps([{ label: '5 vs 3 members', a: d5, b: d3 }])}`;
     out.push({ target: t2, measured: `${x(r)} (${s(d5.total.median)} vs ${s(d3.total.median)})`, status: met ? 'met' : 'not met', note });
   } else out.push(notMeasured(t2));
 

@@ -1,18 +1,19 @@
 import { Construct } from 'constructs';
 import { Annotations, TerraformVariable } from 'cdktf';
-import { TerraformData } from './private/terraform-data';
+import type { ResolvedCluster } from './config/resolved';
+import type { EtcdClusterProps } from './config/types';
+import { validateClusterSpec } from './config/validate';
 import { MemberBundle } from './files/member-bundle';
 import { EtcdHealthCheck } from './health/health-check';
 import { clientEndpoints, kubeadmClusterConfiguration } from './outputs/kubeadm-config';
 import { EtcdPki } from './pki/etcd-pki';
+import { setResourcePrefix } from './private/names';
+import type { TerraformData } from './private/terraform-data';
 import { ensureProviders } from './providers';
 import { EtcdMemberProvisioner } from './provisioning/member-provisioner';
 import { MemberDecommission } from './provisioning/member-decommission';
 import { MemberRemoval } from './provisioning/member-removal';
 import { keyExpression } from './provisioning/ssh-connection';
-import { ResolvedCluster } from './spec/resolved';
-import { EtcdClusterProps } from './spec/types';
-import { validateClusterSpec } from './validation/validate';
 
 /** The per-member parts of a cluster, for composition. */
 export interface EtcdMemberParts {
@@ -28,10 +29,11 @@ export interface EtcdMemberParts {
  * A TLS-secured external etcd cluster for kubeadm on existing Linux hosts: the etcd CA and
  * kubeadm's certificates, one PKI tree per host, SSH provisioning of etcd as a systemd service,
  * and a final health gate. Props are validated at synth: a bad value throws a
- * `SpecValidationError` naming it and the rule, before any resource exists.
+ * `SpecValidationError` naming it and the rule, before any resource exists. Resource names start
+ * with the construct id (`etcd_member_e1` for id `etcd`).
  */
 export class EtcdCluster extends Construct {
-  /** The validated props with defaults applied. */
+  /** The validated props with every default applied. */
   readonly cluster: ResolvedCluster;
   readonly pki: EtcdPki;
   readonly members: Readonly<Record<string, EtcdMemberParts>>;
@@ -46,44 +48,45 @@ export class EtcdCluster extends Construct {
   constructor(scope: Construct, id: string, props: EtcdClusterProps) {
     super(scope, id);
     this.cluster = validateClusterSpec(props);
+    setResourcePrefix(this, id);
     for (const warning of this.cluster.warnings) Annotations.of(this).addWarning(warning);
     ensureProviders(this);
-    const prefix = id.replace(/[^A-Za-z0-9_]/g, '_');
 
     if (!this.cluster.ssh.privateKeyFile) {
-      this.sshPrivateKeyVariable = new TerraformVariable(this, 'ssh_private_key', {
+      const variable = new TerraformVariable(this, 'ssh_private_key', {
         type: 'string',
         sensitive: true,
         nullable: true,
         description: 'SSH private key (PEM/OpenSSH) for the etcd hosts. Leave null to use the SSH agent.',
       });
       // An explicit null default keeps the variable optional (cdktf cannot express it directly).
-      this.sshPrivateKeyVariable.addOverride('default', null);
-      this.sshPrivateKeyVariable.overrideLogicalId('ssh_private_key');
+      variable.addOverride('default', null);
+      variable.overrideLogicalId('ssh_private_key');
+      this.sshPrivateKeyVariable = variable;
     }
     const privateKey = keyExpression(this.cluster, this.sshPrivateKeyVariable?.stringValue);
 
-    this.pki = new EtcdPki(this, 'pki', this.cluster, prefix);
+    this.pki = new EtcdPki(this, 'pki', { cluster: this.cluster });
     const members: Record<string, EtcdMemberParts> = {};
-    const gated: TerraformData[] = [];
+    const gates: TerraformData[] = [];
     for (const member of this.cluster.members) {
       const scopeOf = new Construct(this, `member-${member.name}`);
-      const bundle = new MemberBundle(scopeOf, 'bundle', this.cluster, member, this.pki, prefix);
+      const bundle = new MemberBundle(scopeOf, 'bundle', { cluster: this.cluster, member, pki: this.pki });
       if (member.remove) {
         // Keeps bundle and decommission: destroying them now would stop etcd before the removal.
-        const removal = new MemberRemoval(scopeOf, 'removal', this.cluster, member, privateKey, prefix);
-        const decommission = new MemberDecommission(scopeOf, 'decommission', this.cluster, member, removal.resource, prefix);
+        const removal = new MemberRemoval(scopeOf, 'removal', { cluster: this.cluster, member, privateKey });
+        const decommission = new MemberDecommission(scopeOf, 'decommission', { cluster: this.cluster, member, after: removal.resource });
         members[member.name] = { bundle, removal, decommission };
-        gated.push(removal.resource);
+        gates.push(removal.resource);
       } else {
-        const provisioner = new EtcdMemberProvisioner(scopeOf, 'provisioner', { cluster: this.cluster, member, pki: this.pki, bundle, privateKey, prefix });
-        const decommission = new MemberDecommission(scopeOf, 'decommission', this.cluster, member, provisioner.resource, prefix);
+        const provisioner = new EtcdMemberProvisioner(scopeOf, 'provisioner', { cluster: this.cluster, member, pki: this.pki, bundle, privateKey });
+        const decommission = new MemberDecommission(scopeOf, 'decommission', { cluster: this.cluster, member, after: provisioner.resource });
         members[member.name] = { bundle, provisioner, decommission };
-        gated.push(provisioner.resource);
+        gates.push(provisioner.resource);
       }
     }
     this.members = members;
-    this.healthCheck = new EtcdHealthCheck(this, 'health', this.cluster, gated, privateKey, prefix);
+    this.healthCheck = new EtcdHealthCheck(this, 'health', { cluster: this.cluster, after: gates, privateKey });
     this.clientEndpoints = clientEndpoints(this.cluster);
     this.kubeadmClusterConfiguration = kubeadmClusterConfiguration(this.cluster);
   }

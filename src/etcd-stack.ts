@@ -1,23 +1,39 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { configureBackend } from './backend';
+import type { ClusterSpec } from './config/types';
 import { EtcdCluster } from './etcd-cluster';
-import { ClusterSpec } from './spec/types';
+
+/** Props of `EtcdStack`: the whole spec file (the cluster plus its backend). */
+export type EtcdStackProps = ClusterSpec;
 
 /** The deployable stack: backend, the cluster and its outputs. */
 export class EtcdStack extends TerraformStack {
   readonly cluster: EtcdCluster;
 
-  constructor(scope: Construct, id: string, spec: ClusterSpec) {
+  constructor(scope: Construct, id: string, props: EtcdStackProps) {
     super(scope, id);
     // The cluster validates the whole spec (backend included) once; the stack uses its result.
-    this.cluster = new EtcdCluster(this, 'etcd', spec);
+    this.cluster = new EtcdCluster(this, 'etcd', props);
     configureBackend(this, this.cluster.cluster.backend);
 
     new TerraformOutput(this, 'client_endpoints', { value: this.cluster.clientEndpoints, description: 'etcd client URLs (mTLS)' });
-    new TerraformOutput(this, 'ca_certificate', { value: this.cluster.caCertPem, description: 'etcd CA certificate (PEM): /etc/kubernetes/pki/etcd/ca.crt on control-plane nodes' });
-    new TerraformOutput(this, 'apiserver_etcd_client_certificate', { value: this.cluster.apiserverEtcdClientCertPem, description: 'kube-apiserver client certificate (PEM)' });
-    new TerraformOutput(this, 'apiserver_etcd_client_key', { value: this.cluster.apiserverEtcdClientKeyPem, sensitive: true, description: 'kube-apiserver client key (PEM)' });
-    new TerraformOutput(this, 'kubeadm_cluster_configuration', { value: this.cluster.kubeadmClusterConfiguration, description: 'kubeadm ClusterConfiguration snippet for etcd.external' });
+    new TerraformOutput(this, 'ca_certificate', {
+      value: this.cluster.caCertPem,
+      description: 'etcd CA certificate (PEM): /etc/kubernetes/pki/etcd/ca.crt on control-plane nodes',
+    });
+    new TerraformOutput(this, 'apiserver_etcd_client_certificate', {
+      value: this.cluster.apiserverEtcdClientCertPem,
+      description: 'kube-apiserver client certificate (PEM)',
+    });
+    new TerraformOutput(this, 'apiserver_etcd_client_key', {
+      value: this.cluster.apiserverEtcdClientKeyPem,
+      sensitive: true,
+      description: 'kube-apiserver client key (PEM)',
+    });
+    new TerraformOutput(this, 'kubeadm_cluster_configuration', {
+      value: this.cluster.kubeadmClusterConfiguration,
+      description: 'kubeadm ClusterConfiguration snippet for etcd.external',
+    });
   }
 }

@@ -1,16 +1,21 @@
-export * from './spec/types';
-export * from './spec/resolved';
-export { DEFAULT_CLUSTER_SPEC, DEFAULTS } from './spec/defaults';
-export { PINNED_RELEASES, DEFAULT_ETCD_VERSION } from './spec/releases';
-export { loadClusterSpec, SPEC_ENV_VAR } from './spec/load';
-export { validateClusterSpec, SpecValidationError } from './validation/validate';
+// The public API of etcd-kubeadm-cdktf: the constructs, their props, and the spec's tools.
+// Internals are exported as types only (reachable through the constructs' attributes).
 export { EtcdCluster } from './etcd-cluster';
 export type { EtcdMemberParts } from './etcd-cluster';
 export { EtcdStack } from './etcd-stack';
-export { EtcdPki } from './pki/etcd-pki';
-export type { LeafCertificate, MemberCertificates } from './pki/etcd-pki';
-export { MemberBundle } from './files/member-bundle';
-export { EtcdMemberProvisioner } from './provisioning/member-provisioner';
-export { MemberDecommission } from './provisioning/member-decommission';
-export { EtcdHealthCheck } from './health/health-check';
-export { shellQuote } from './shell/quote';
+export type { EtcdStackProps } from './etcd-stack';
+export type * from './config/types';
+export type { ResolvedCluster, ResolvedMember } from './config/resolved';
+export { DEFAULT_CLUSTER_SPEC } from './config/default-spec';
+export { DEFAULT_ETCD_VERSION, PINNED_RELEASES } from './config/releases';
+export { loadClusterSpec, SPEC_ENV_VAR } from './config/load';
+export { SpecValidationError, validateClusterSpec } from './config/validate';
+export type { SpecIssue } from './config/structure';
+export { clusterSpecJsonSchema } from './config/json-schema';
+export type { EtcdPki, LeafCertificate, MemberCertificates } from './pki/etcd-pki';
+export type { MemberBundle } from './files/member-bundle';
+export type { EtcdMemberProvisioner } from './provisioning/member-provisioner';
+export type { MemberRemoval } from './provisioning/member-removal';
+export type { MemberDecommission } from './provisioning/member-decommission';
+export type { EtcdHealthCheck } from './health/health-check';
+export type { TerraformData } from './private/terraform-data';

@@ -45,7 +45,7 @@ export async function buildOnce(target: string, build: (tmp: string) => Promise<
   if (fs.existsSync(target)) return target;
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const lock = `${target}.lock`;
-  for (let waited = 0; ; ) {
+  for (let waited = 0; ;) {
     try {
       fs.mkdirSync(lock);
       fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));

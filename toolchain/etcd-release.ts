@@ -53,38 +53,49 @@ import (
 `;
 
 function recipeHash(): string {
-  return crypto.createHash('sha256').update(ETCD_MAIN).update(TOOLS).update(fs.readFileSync(PACK_SCRIPT)).update(fs.readFileSync(__filename)).digest('hex').slice(0, 12);
+  return crypto
+    .createHash('sha256')
+    .update(ETCD_MAIN)
+    .update(TOOLS)
+    .update(fs.readFileSync(PACK_SCRIPT))
+    .update(fs.readFileSync(__filename))
+    .digest('hex')
+    .slice(0, 12);
 }
 
 /** Builds (or reuses) the release tarball of `version` for linux/amd64. */
 export async function ensureEtcdRelease(version: string, log: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): Promise<BuiltEtcdRelease> {
   if (!buildableEtcdVersion(version)) throw new Error(`etcd ${version}: only 3.5 and later releases are built from Go modules`);
-  const dir = await buildOnce(path.join(cacheDir('etcd-releases'), `v${version}-${recipeHash()}`), async (tmp) => {
-    const started = Date.now();
-    const mod = path.join(tmp, 'module');
-    fs.mkdirSync(path.join(mod, 'cmd', 'etcd'), { recursive: true });
-    fs.writeFileSync(path.join(mod, 'go.mod'), 'module etcd-kubeadm-cdktf/etcd-release\n\ngo 1.24\n');
-    fs.writeFileSync(path.join(mod, 'cmd', 'etcd', 'main.go'), ETCD_MAIN);
-    fs.writeFileSync(path.join(mod, 'tools.go'), TOOLS);
-    const modules = ['server', 'etcdctl', 'etcdutl'].map((m) => `go.etcd.io/etcd/${m}/v3@v${version}`);
-    log(`[toolchain] building etcd ${version} from ${modules.join(', ')}`);
-    await goChecked(['get', ...modules], { cwd: mod });
-    await goChecked(['mod', 'tidy'], { cwd: mod });
-    const bin = path.join(tmp, 'bin');
-    const builds: Array<[string, string]> = [
-      ['etcd', './cmd/etcd'],
-      ['etcdctl', 'go.etcd.io/etcd/etcdctl/v3'],
-      ['etcdutl', 'go.etcd.io/etcd/etcdutl/v3'],
-    ];
-    // Stripped (-s -w), as etcd's release builds are: the tarball's size is close to upstream's.
-    for (const [name, pkg] of builds) await goChecked(['build', '-trimpath', '-ldflags=-s -w', '-o', path.join(bin, name), pkg], { cwd: mod });
-    const reported = execFileSync(path.join(bin, 'etcd'), ['--version'], { encoding: 'utf8' });
-    if (!reported.includes(`etcd Version: ${version}\n`)) throw new Error(`the etcd built for ${version} reports:\n${reported}`);
-    const tarball = path.join(tmp, `etcd-v${version}-linux-amd64.tar.gz`);
-    execFileSync(PACK_SCRIPT, [bin, version, tarball], { stdio: 'inherit' });
-    fs.rmSync(mod, { recursive: true, force: true });
-    log(`[toolchain] etcd ${version} built and packed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  }, log);
+  const dir = await buildOnce(
+    path.join(cacheDir('etcd-releases'), `v${version}-${recipeHash()}`),
+    async (tmp) => {
+      const started = Date.now();
+      const mod = path.join(tmp, 'module');
+      fs.mkdirSync(path.join(mod, 'cmd', 'etcd'), { recursive: true });
+      fs.writeFileSync(path.join(mod, 'go.mod'), 'module etcd-kubeadm-cdktf/etcd-release\n\ngo 1.24\n');
+      fs.writeFileSync(path.join(mod, 'cmd', 'etcd', 'main.go'), ETCD_MAIN);
+      fs.writeFileSync(path.join(mod, 'tools.go'), TOOLS);
+      const modules = ['server', 'etcdctl', 'etcdutl'].map((m) => `go.etcd.io/etcd/${m}/v3@v${version}`);
+      log(`[toolchain] building etcd ${version} from ${modules.join(', ')}`);
+      await goChecked(['get', ...modules], { cwd: mod });
+      await goChecked(['mod', 'tidy'], { cwd: mod });
+      const bin = path.join(tmp, 'bin');
+      const builds: Array<[string, string]> = [
+        ['etcd', './cmd/etcd'],
+        ['etcdctl', 'go.etcd.io/etcd/etcdctl/v3'],
+        ['etcdutl', 'go.etcd.io/etcd/etcdutl/v3'],
+      ];
+      // Stripped (-s -w), as etcd's release builds are: the tarball's size is close to upstream's.
+      for (const [name, pkg] of builds) await goChecked(['build', '-trimpath', '-ldflags=-s -w', '-o', path.join(bin, name), pkg], { cwd: mod });
+      const reported = execFileSync(path.join(bin, 'etcd'), ['--version'], { encoding: 'utf8' });
+      if (!reported.includes(`etcd Version: ${version}\n`)) throw new Error(`the etcd built for ${version} reports:\n${reported}`);
+      const tarball = path.join(tmp, `etcd-v${version}-linux-amd64.tar.gz`);
+      execFileSync(PACK_SCRIPT, [bin, version, tarball], { stdio: 'inherit' });
+      fs.rmSync(mod, { recursive: true, force: true });
+      log(`[toolchain] etcd ${version} built and packed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    },
+    log,
+  );
   const tarball = path.join(dir, `etcd-v${version}-linux-amd64.tar.gz`);
   return { version, tarball, sha256: sha256File(tarball), binDir: path.join(dir, 'bin') };
 }

@@ -131,22 +131,29 @@ export async function ensureProviderMirror(log: (s: string) => void = (s) => pro
     .update(JSON.stringify({ builds: PROVIDER_BUILDS, go: await goVersion(), platform: platform() }))
     .digest('hex')
     .slice(0, 16);
-  const dir = await buildOnce(path.join(cacheDir('providers'), key), async (tmp) => {
-    const gobin = path.join(tmp, 'bin');
-    const started = Date.now();
-    for (const p of PROVIDER_BUILDS) {
-      const bin = await installProvider(p, gobin, log);
-      for (const host of REGISTRY_HOSTS) {
-        const dest = mirrorPath(path.join(tmp, 'mirror'), host, p);
-        fs.mkdirSync(path.dirname(dest), { recursive: true });
-        fs.linkSync(bin, dest); // one file, two registry host names
+  const dir = await buildOnce(
+    path.join(cacheDir('providers'), key),
+    async (tmp) => {
+      const gobin = path.join(tmp, 'bin');
+      const started = Date.now();
+      for (const p of PROVIDER_BUILDS) {
+        const bin = await installProvider(p, gobin, log);
+        for (const host of REGISTRY_HOSTS) {
+          const dest = mirrorPath(path.join(tmp, 'mirror'), host, p);
+          fs.mkdirSync(path.dirname(dest), { recursive: true });
+          fs.linkSync(bin, dest); // one file, two registry host names
+        }
+        fs.rmSync(bin);
       }
-      fs.rmSync(bin);
-    }
-    fs.rmSync(gobin, { recursive: true, force: true });
-    fs.writeFileSync(path.join(tmp, 'BUILD.json'), `${JSON.stringify({ builds: PROVIDER_BUILDS, builtAt: new Date().toISOString(), ms: Date.now() - started }, null, 2)}\n`);
-    log(`[toolchain] providers built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  }, log);
+      fs.rmSync(gobin, { recursive: true, force: true });
+      fs.writeFileSync(
+        path.join(tmp, 'BUILD.json'),
+        `${JSON.stringify({ builds: PROVIDER_BUILDS, builtAt: new Date().toISOString(), ms: Date.now() - started }, null, 2)}\n`,
+      );
+      log(`[toolchain] providers built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    },
+    log,
+  );
   const mirrorDir = path.join(dir, 'mirror');
   // The config names the final path, so it is written after the rename (idempotent).
   const cliConfigFile = path.join(dir, 'terraform.rc');

@@ -1,4 +1,4 @@
-import { DEFAULT_ETCD_VERSION, PINNED_RELEASES } from '../src/spec/releases';
+import { DEFAULT_ETCD_VERSION, PINNED_RELEASES } from '../src/config/releases';
 
 /**
  * The etcd releases the lab builds from Go modules and serves: every pinned release of 3.5 and

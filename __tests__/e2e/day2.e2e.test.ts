@@ -3,10 +3,21 @@
 // "rolling renewal", "rolling upgrade", "snapshots").
 import { Lab } from '../../test-doubles/lab/lab';
 import { LabDeployment } from '../../test-doubles/lab/deploy';
-import { ClusterSpec } from '../../src/spec/types';
-import { DEFAULT_ETCD_VERSION } from '../../src/spec/releases';
+import { ClusterSpec } from '../../src/config/types';
+import { DEFAULT_ETCD_VERSION } from '../../src/config/releases';
 import { DEBIAN_ETCD_VERSION } from '../../test-doubles/lab/artefacts';
-import { describeLab, etcdProcess, etcdVersionOn, expectTerraformOk, labWithDeployment, log, memberNames, onHost, startWriter, waitClusterHealthy } from './support';
+import {
+  describeLab,
+  etcdProcess,
+  etcdVersionOn,
+  expectTerraformOk,
+  labWithDeployment,
+  log,
+  memberNames,
+  onHost,
+  startWriter,
+  waitClusterHealthy,
+} from './support';
 
 const FIRST_THREE = ['https://198.51.100.11:2379', 'https://198.51.100.12:2379', 'https://198.51.100.13:2379'];
 
@@ -138,13 +149,15 @@ describeLab('scale in', () => {
     expect(await onHost(lab, 'e4', 'ls -d /var/lib/etcd.removed-*/member | wc -l')).toBe('1');
     const replan = await d.plan();
     expect(replan.code).toBe(0);
-
   }, 600_000);
 
   test('scale in: removing a majority in one apply is refused at synth', () => {
-    expect(() => d.synth({ ...d.spec, members: [...d.spec.members.slice(0, 1), ...['e4', 'e5'].map((n, i) => ({ name: n, address: `198.51.100.${14 + i}`, remove: true }))] })).toThrow(
-      /removing 2 of 3 members in one apply would leave 1, below a majority \(2\)/,
-    );
+    expect(() =>
+      d.synth({
+        ...d.spec,
+        members: [...d.spec.members.slice(0, 1), ...['e4', 'e5'].map((n, i) => ({ name: n, address: `198.51.100.${14 + i}`, remove: true }))],
+      }),
+    ).toThrow(/removing 2 of 3 members in one apply would leave 1, below a majority \(2\)/);
   });
 });
 
@@ -255,7 +268,11 @@ describeLab('rolling upgrade from 3.4', () => {
     d.synth({ ...d.spec, etcd: { ...d.spec.etcd, version: jump.version, downloadUrl: jump.url, sha256: jump.sha256 } });
     const r = await d.apply();
     expect(r.code).not.toBe(0);
-    expect(r.stdout + r.stderr).toMatch(new RegExp(`refusing etcd ${DEBIAN_ETCD_VERSION.replace(/\./g, '\\.')} -> ${DEFAULT_ETCD_VERSION.replace(/\./g, '\\.')}: upgrade one minor version at a time \\(first to 3\\.5\\.x\\)`));
+    expect(r.stdout + r.stderr).toMatch(
+      new RegExp(
+        `refusing etcd ${DEBIAN_ETCD_VERSION.replace(/\./g, '\\.')} -> ${DEFAULT_ETCD_VERSION.replace(/\./g, '\\.')}: upgrade one minor version at a time \\(first to 3\\.5\\.x\\)`,
+      ),
+    );
     expect(r.stdout).not.toMatch(/\[etcd-deploy e1\] downloading/);
     expect(await onHost(lab, 'e1', 'sha256sum /usr/local/bin/etcd')).toBe(binary);
     expect(await etcdVersionOn(lab, 'e1')).toBe(`etcd Version: ${DEBIAN_ETCD_VERSION}`);
@@ -278,17 +295,21 @@ describeLab('snapshots', () => {
       expect(count).toBeLessThanOrEqual(2);
     }
     // Restore on e1 into a fresh data dir and read the keys from a throwaway single-member etcd.
-    const restored = await onHost(lab, 'e1', [
-      'set -e',
-      'snap=$(ls -t /var/lib/etcd-snapshots/etcd-e1-scheduled-*.db | head -n 1)',
-      'rm -rf /tmp/restore',
-      '/usr/local/bin/etcdutl snapshot restore "$snap" --data-dir /tmp/restore --name restore --initial-cluster restore=http://127.0.0.1:23800 --initial-advertise-peer-urls http://127.0.0.1:23800 >/dev/null 2>&1',
-      '/usr/local/bin/etcd --data-dir /tmp/restore --name restore --listen-client-urls http://127.0.0.1:23790 --advertise-client-urls http://127.0.0.1:23790 --listen-peer-urls http://127.0.0.1:23800 --listen-metrics-urls http://127.0.0.1:23810 >/tmp/restore.log 2>&1 &',
-      'pid=$!',
-      'for _ in $(seq 1 50); do /usr/local/bin/etcdctl --endpoints=http://127.0.0.1:23790 endpoint health >/dev/null 2>&1 && break; sleep 0.2; done',
-      '/usr/local/bin/etcdctl --endpoints=http://127.0.0.1:23790 get --prefix /before/ --print-value-only',
-      'kill "$pid"; wait "$pid" 2>/dev/null || true; rm -rf /tmp/restore',
-    ].join('\n'));
+    const restored = await onHost(
+      lab,
+      'e1',
+      [
+        'set -e',
+        'snap=$(ls -t /var/lib/etcd-snapshots/etcd-e1-scheduled-*.db | head -n 1)',
+        'rm -rf /tmp/restore',
+        '/usr/local/bin/etcdutl snapshot restore "$snap" --data-dir /tmp/restore --name restore --initial-cluster restore=http://127.0.0.1:23800 --initial-advertise-peer-urls http://127.0.0.1:23800 >/dev/null 2>&1',
+        '/usr/local/bin/etcd --data-dir /tmp/restore --name restore --listen-client-urls http://127.0.0.1:23790 --advertise-client-urls http://127.0.0.1:23790 --listen-peer-urls http://127.0.0.1:23800 --listen-metrics-urls http://127.0.0.1:23810 >/tmp/restore.log 2>&1 &',
+        'pid=$!',
+        'for _ in $(seq 1 50); do /usr/local/bin/etcdctl --endpoints=http://127.0.0.1:23790 endpoint health >/dev/null 2>&1 && break; sleep 0.2; done',
+        '/usr/local/bin/etcdctl --endpoints=http://127.0.0.1:23790 get --prefix /before/ --print-value-only',
+        'kill "$pid"; wait "$pid" 2>/dev/null || true; rm -rf /tmp/restore',
+      ].join('\n'),
+    );
     expect(restored.split('\n').filter(Boolean).sort()).toEqual(expectedValues(20));
   }, 300_000);
 });

@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Lab } from '../../test-doubles/lab/lab';
 import { LabDeployment, TerraformRun } from '../../test-doubles/lab/deploy';
-import { ClusterSpec } from '../../src/spec/types';
+import { ClusterSpec } from '../../src/config/types';
 import { describeLab, etcdProcess, labWithDeployment, log, onHost, tracesOf } from './support';
 
 const HEALTHY = /etcd cluster healthy after \d+ attempt\(s\); members: e1 e2 e3/;
@@ -78,7 +78,14 @@ async function waitHealthy(d: LabDeployment, timeoutMs: number): Promise<{ ok: b
 async function memberList(d: LabDeployment): Promise<string[]> {
   const r = await d.etcdctl(['member', 'list', '-w', 'simple']);
   expect({ code: r.code, out: all(r) }).toMatchObject({ code: 0 });
-  return r.stdout.trim().split('\n').map((l) => { const c = l.split(', '); return `${c[2]} ${c[1]}`; }).sort();
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const c = l.split(', ');
+      return `${c[2]} ${c[1]}`;
+    })
+    .sort();
 }
 
 async function putKeys(d: LabDeployment, prefix: string, n = 3): Promise<string[]> {
@@ -114,11 +121,15 @@ async function installed(lab: Lab, host: string): Promise<string> {
  * of any file it reads (binary, unit, CA, server and peer pairs). Otherwise it runs stale inputs.
  */
 async function etcdStartedAfterItsInputs(lab: Lab, host: string): Promise<{ host: string; startedAfterInputs: boolean; detail: string }> {
-  const detail = await onHost(lab, host, [
-    'started=$(date -d "$(systemctl show etcd -p ExecMainStartTimestamp --value)" +%s)',
-    'newest=$(stat -c %Y /usr/local/bin/etcd /etc/systemd/system/etcd.service /etc/kubernetes/pki/etcd/ca.crt /etc/kubernetes/pki/etcd/server.crt /etc/kubernetes/pki/etcd/server.key /etc/kubernetes/pki/etcd/peer.crt /etc/kubernetes/pki/etcd/peer.key | sort -n | tail -1)',
-    'echo "$started $newest"',
-  ].join('\n'));
+  const detail = await onHost(
+    lab,
+    host,
+    [
+      'started=$(date -d "$(systemctl show etcd -p ExecMainStartTimestamp --value)" +%s)',
+      'newest=$(stat -c %Y /usr/local/bin/etcd /etc/systemd/system/etcd.service /etc/kubernetes/pki/etcd/ca.crt /etc/kubernetes/pki/etcd/server.crt /etc/kubernetes/pki/etcd/server.key /etc/kubernetes/pki/etcd/peer.crt /etc/kubernetes/pki/etcd/peer.key | sort -n | tail -1)',
+      'echo "$started $newest"',
+    ].join('\n'),
+  );
   const [started, newest] = detail.split(' ').map(Number);
   return { host, startedAfterInputs: started >= newest, detail: `etcd started at ${started}, newest input modified at ${newest}` };
 }
@@ -131,7 +142,12 @@ async function leftovers(lab: Lab, host: string): Promise<string> {
 /** sha256 of every PKI file on a host, keyed like the local bundle. */
 async function hostPkiSums(lab: Lab, host: string): Promise<Record<string, string>> {
   const out = await onHost(lab, host, `cd /etc/kubernetes/pki && sha256sum ${PKI_FILES.join(' ')}`);
-  return Object.fromEntries(out.split('\n').map((l) => { const [sum, file] = l.trim().split(/\s+/); return [file, sum]; }));
+  return Object.fromEntries(
+    out.split('\n').map((l) => {
+      const [sum, file] = l.trim().split(/\s+/);
+      return [file, sum];
+    }),
+  );
 }
 
 function localPkiSums(d: LabDeployment, host: string): Record<string, string> {
@@ -143,10 +159,14 @@ async function tearDown(lab: Lab | undefined): Promise<void> {
   if (lab && name) {
     // What each host's etcd said, for a post-mortem next to the kept terraform logs.
     fs.mkdirSync(KEPT_LOGS, { recursive: true });
-    const journals = await Promise.all(lab.hosts.map(async (h) => {
-      const r = await lab.sshExec(h.name, 'systemctl status etcd --no-pager -n 0 || true; journalctl -u etcd --no-pager -n 60 || true', { timeoutMs: 30_000 });
-      return `===== ${h.name} =====\n${r.stdout}${r.stderr}`;
-    }));
+    const journals = await Promise.all(
+      lab.hosts.map(async (h) => {
+        const r = await lab.sshExec(h.name, 'systemctl status etcd --no-pager -n 0 || true; journalctl -u etcd --no-pager -n 60 || true', {
+          timeoutMs: 30_000,
+        });
+        return `===== ${h.name} =====\n${r.stdout}${r.stderr}`;
+      }),
+    );
     fs.writeFileSync(path.join(KEPT_LOGS, `${name}-journals.log`), journals.join('\n'));
   }
   await lab?.down();
@@ -185,7 +205,11 @@ describeLab('fault: host unreachable during first apply', () => {
     expectExit(again, 0);
     expect(again.stdout).toMatch(HEALTHY);
     // Only what was missing ran: e3 and the gate; e1 and e2 were not touched.
-    expect(createdNullResources(again.stdout)).toEqual(['terraform_data.etcd_health_check', 'terraform_data.etcd_member_e3', 'terraform_data.etcd_member_e3_decommission']);
+    expect(createdNullResources(again.stdout)).toEqual([
+      'terraform_data.etcd_health_check',
+      'terraform_data.etcd_member_e3',
+      'terraform_data.etcd_member_e3_decommission',
+    ]);
     expect({ e1: await etcdProcess(lab, 'e1'), e2: await etcdProcess(lab, 'e2') }).toEqual(before);
 
     expect(await memberList(d)).toEqual(['e1 started', 'e2 started', 'e3 started']);
@@ -216,7 +240,7 @@ describeLab('fault: member stopped or killed', () => {
     const [pidBefore, restartsBefore] = before.split(' ').map(Number);
     const killedAt = Date.now();
     await onHost(lab, 'e2', 'systemctl kill -s SIGKILL etcd.service');
-    let now = '';
+    let now: string;
     for (;;) {
       now = await onHost(lab, 'e2', 'echo "$(systemctl show etcd -p MainPID -p NRestarts --value | tr "\\n" " ")$(systemctl is-active etcd || true)"');
       const [pid, , state] = now.split(' ');
@@ -451,7 +475,9 @@ describeLab('fault: wrong checksum or unreachable mirror', () => {
     const text = all(r);
     for (const h of lab.hosts) {
       // What is wrong (which URL, both digests, nothing installed) and what to do about it.
-      expect(text).toContain(`[etcd-deploy ${h.name}] ERROR: checksum mismatch for ${corrupt.url}: expected ${expected}, got ${corrupt.sha256} (installed binaries left untouched). Set etcd.sha256 in the cluster spec to the release's published sha256 (SHA256SUMS), or fix the file the mirror serves, then apply again`);
+      expect(text).toContain(
+        `[etcd-deploy ${h.name}] ERROR: checksum mismatch for ${corrupt.url}: expected ${expected}, got ${corrupt.sha256} (installed binaries left untouched). Set etcd.sha256 in the cluster spec to the release's published sha256 (SHA256SUMS), or fix the file the mirror serves, then apply again`,
+      );
       expect(text).toMatch(new RegExp(`with terraform_data\\.etcd_member_${h.name}\\b`));
     }
     await expectHostsUntouched();
@@ -465,7 +491,9 @@ describeLab('fault: wrong checksum or unreachable mirror', () => {
     expectExit(r, 1);
     const text = all(r);
     for (const h of lab.hosts) {
-      expect(text).toContain(`[etcd-deploy ${h.name}] ERROR: download failed: ${url} (installed binaries left untouched). Check etcd.downloadUrl in the cluster spec and that this host can reach it (mirror up, proxy, firewall, DNS), then apply again`);
+      expect(text).toContain(
+        `[etcd-deploy ${h.name}] ERROR: download failed: ${url} (installed binaries left untouched). Check etcd.downloadUrl in the cluster spec and that this host can reach it (mirror up, proxy, firewall, DNS), then apply again`,
+      );
     }
     expect(text).toMatch(/curl: \(7\)/); // curl says why: connection refused
     await expectHostsUntouched();

@@ -1,7 +1,7 @@
 // The lab itself: real hosts boot, answer ssh, fetch artefacts, survive a reboot, and leave nothing
 // behind when taken down. Run: npx jest --selectProjects e2e __tests__/e2e/lab-smoke --runInBand
 import * as fs from 'fs';
-import { DEFAULT_ETCD_VERSION } from '../../src/spec/releases';
+import { DEFAULT_ETCD_VERSION } from '../../src/config/releases';
 import { Lab } from '../../test-doubles/lab/lab';
 import { ensureLabPrerequisites, labSupport } from '../../test-doubles/lab/prerequisites';
 import { tracesOf } from './support';
@@ -61,7 +61,7 @@ if (!support.ok) {
     expect(c.stdout.trim()).toBe('reached');
   }, 60_000);
 
-  test('a host downloads the etcd release (built from etcd\'s Go modules) from the artefact server; its sha256 matches and it runs', async () => {
+  test("a host downloads the etcd release (built from etcd's Go modules) from the artefact server; its sha256 matches and it runs", async () => {
     const release = await lab.publishEtcdRelease(DEFAULT_ETCD_VERSION);
     const name = `etcd-v${DEFAULT_ETCD_VERSION}-linux-amd64`;
     expect(release.fileName).toBe(`${name}.tar.gz`);

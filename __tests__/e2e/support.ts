@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Lab } from '../../test-doubles/lab/lab';
 import { ensureLabPrerequisites, labSupport } from '../../test-doubles/lab/prerequisites';
 import { Engine, LabDeployment, labClusterSpec } from '../../test-doubles/lab/deploy';
-import { ClusterSpec } from '../../src/spec/types';
+import { ClusterSpec } from '../../src/config/types';
 
 export const log = (s: string): void => {
   process.stderr.write(`${s}\n`);
@@ -20,7 +21,11 @@ export function describeLab(name: string, body: () => void): void {
     const why = `LAB SCENARIOS "${name}" SKIPPED — this machine cannot run the lab:\n- ${support.reasons.join('\n- ')}`;
     console.warn(why);
     if (process.env.CI === 'true') {
-      describe(name, () => test('the lab can run on CI', () => { throw new Error(why); }));
+      describe(name, () =>
+        test('the lab can run on CI', () => {
+          throw new Error(why);
+        }),
+      );
       return;
     }
     describe.skip(name, body);
@@ -147,13 +152,29 @@ export async function waitClusterHealthy(d: LabDeployment, endpoints?: string[],
 export async function memberNames(d: LabDeployment, endpoints?: string[]): Promise<string[]> {
   const r = await d.etcdctl(['member', 'list', '-w', 'simple'], endpoints);
   if (r.code !== 0) throw new Error(`member list failed: ${r.stderr}`);
-  return r.stdout.trim().split('\n').map((l) => l.split(', ')[2]).sort();
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.split(', ')[2])
+    .sort();
 }
 
 /** Fails with the end of terraform's output (the lab, and its logs, are gone after teardown). */
-export function expectTerraformOk(r: { code: number; stdout: string; stderr: string }, what = 'terraform'): void {
+export function expectTerraformOk(r: { code: number; stdout: string; stderr: string; log?: string }, what = 'terraform'): void {
   if (r.code !== 0) {
-    const lines = r.stdout.split('\n').filter((l) => /etcd-ops|etcd-deploy|Error|error|refus|healthy/.test(l)).slice(-40).join('\n');
-    throw new Error(`${what} exited ${r.code}\n--- relevant output ---\n${lines}\n--- stderr ---\n${r.stderr.slice(-3000)}`);
+    // Host output only (the plan's diff of scripts would drown it), and the whole log kept.
+    const lines = r.stdout
+      .split('\n')
+      .filter((l) => /\((remote-exec|local-exec)\): \[etcd-|Error|refus|healthy/.test(l))
+      .slice(-60)
+      .join('\n');
+    let kept = '';
+    if (r.log && fs.existsSync(r.log)) {
+      const dir = path.join(os.tmpdir(), 'etcd-lab-failed-logs');
+      fs.mkdirSync(dir, { recursive: true });
+      kept = path.join(dir, `${Date.now()}-${path.basename(r.log)}`);
+      fs.copyFileSync(r.log, kept);
+    }
+    throw new Error(`${what} exited ${r.code}${kept ? ` (full log: ${kept})` : ''}\n--- host output ---\n${lines}\n--- stderr ---\n${r.stderr.slice(-3000)}`);
   }
 }

@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import { EtcdStack } from '../../src/etcd-stack';
-import { DEFAULT_CLUSTER_SPEC } from '../../src/spec/defaults';
-import { ClusterSpec } from '../../src/spec/types';
+import { DEFAULT_CLUSTER_SPEC } from '../../src/config/default-spec';
+import { ClusterSpec } from '../../src/config/types';
 
 /** Synthesized Terraform JSON of a stack built from a spec (the default reference cluster if none). */
 export interface Synthesized {

@@ -52,6 +52,6 @@ describe('the provider mirror', () => {
     expect(mirror.env.TF_CLI_CONFIG_FILE).toBe(mirror.cliConfigFile);
     expect(config).toContain(`path    = ${JSON.stringify(mirror.mirrorDir)}`);
     for (const host of REGISTRY_HOSTS) for (const p of PROVIDER_BUILDS) expect(config.split(`"${host}/hashicorp/${p.name}"`).length - 1).toBe(2);
-    expect(config).toMatch(/direct \{\n    exclude = \[/);
+    expect(config).toMatch(/direct \{\n {4}exclude = \[/);
   });
 });

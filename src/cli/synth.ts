@@ -1,8 +1,8 @@
 import { App } from 'cdktf';
 import { EtcdStack } from '../etcd-stack';
-import { loadClusterSpec } from '../spec/load';
-import { ClusterSpec } from '../spec/types';
-import { validateClusterSpec } from '../validation/validate';
+import { loadClusterSpec } from '../config/load';
+import type { ClusterSpec } from '../config/types';
+import { validateClusterSpec } from '../config/validate';
 
 export interface SynthResult {
   readonly exitCode: number;

@@ -1,39 +1,63 @@
 import { Construct } from 'constructs';
 import { Fn } from 'cdktf';
+import type { ResolvedCluster } from '../config/resolved';
+import { hostLayout } from '../host/layout';
+import { renderHealthParams } from '../host/params';
+import { hostScript } from '../host/scripts';
+import { named } from '../private/names';
+import { shellCommand } from '../private/shell-quote';
 import { TerraformData } from '../private/terraform-data';
-import { ResolvedCluster } from '../spec/resolved';
-import { renderHealthScript } from '../shell/health-script';
-import { shellCommand } from '../shell/quote';
-import { terraformLiteral } from '../files/terraform-literal';
+import { terraformLiteral } from '../private/terraform-literal';
 import { sha256Hex } from '../provisioning/member-triggers';
 import { sshConnection } from '../provisioning/ssh-connection';
 
+export interface EtcdHealthCheckProps {
+  readonly cluster: ResolvedCluster;
+  /** What must be done before the gate: every member's provisioner (or removal). */
+  readonly after: TerraformData[];
+  /**
+   * Terraform expression of the SSH private key.
+   * @default undefined: the SSH agent
+   */
+  readonly privateKey?: string;
+}
+
 /**
  * The final gate: after every member, on the first member, wait for
- * `etcdctl endpoint health --cluster` and check the member list. Re-runs whenever any member was
- * re-provisioned (its null_resource id changes).
+ * `etcdctl endpoint health --cluster` and for the member list to hold exactly the spec's names
+ * (health.sh, with this apply's expectations in health.env). Re-runs whenever any member was
+ * re-provisioned (its provisioner's id changes).
  */
 export class EtcdHealthCheck extends Construct {
   readonly resource: TerraformData;
-  readonly scriptText: string;
+  /** health.env of this apply. */
+  readonly paramsText: string;
 
-  constructor(scope: Construct, id: string, cluster: ResolvedCluster, members: TerraformData[], privateKey: string | undefined, prefix: string) {
+  constructor(scope: Construct, id: string, props: EtcdHealthCheckProps) {
     super(scope, id);
-    this.scriptText = renderHealthScript(cluster);
+    const { cluster } = props;
+    const layout = hostLayout(cluster);
     const first = cluster.members[0];
-    const scriptPath = `${cluster.paths.stateDir}/health-check.sh`;
-    this.resource = new TerraformData(this, 'health', {
-      triggersReplace: {
-        members: Fn.join(',', members.map((m) => m.id)),
-        script_sha256: sha256Hex(this.scriptText),
-      },
-      dependsOn: members,
-      connection: sshConnection(cluster, first, first.sshHost, privateKey),
-      provisioners: [
-        { type: 'file', content: terraformLiteral(this.scriptText), destination: scriptPath },
-        { type: 'remote-exec', inline: [terraformLiteral(`bash ${shellCommand([scriptPath])}`)] },
-      ],
-    });
-    this.resource.overrideLogicalId(`${prefix}_health_check`);
+    this.paramsText = renderHealthParams(cluster);
+    this.resource = named(
+      new TerraformData(this, 'health', {
+        triggersReplace: {
+          members: Fn.join(
+            ',',
+            props.after.map((m) => m.id),
+          ),
+          script_sha256: sha256Hex(hostScript('health.sh')),
+          params_sha256: sha256Hex(this.paramsText),
+        },
+        dependsOn: props.after,
+        connection: sshConnection(cluster, first, first.sshHost, props.privateKey),
+        provisioners: [
+          { type: 'file', content: terraformLiteral(hostScript('health.sh')), destination: layout.installed.healthScript },
+          { type: 'file', content: terraformLiteral(this.paramsText), destination: layout.installed.healthParams },
+          { type: 'remote-exec', inline: [terraformLiteral(`bash ${shellCommand([layout.installed.healthScript])}`)] },
+        ],
+      }),
+      'health_check',
+    );
   }
 }

@@ -1,8 +1,8 @@
-import { hostPkiPath } from '../files/host-layout';
-import { ResolvedCluster } from '../spec/resolved';
-import { httpsUrl } from '../systemd/urls';
+import type { ResolvedCluster } from '../config/resolved';
+import { hostPkiPath, memberUrls } from '../host/layout';
 
-export const clientEndpoints = (cluster: ResolvedCluster) => cluster.members.filter((m) => !m.remove).map((m) => httpsUrl(m.address, cluster.etcd.clientPort));
+/** `https://ADDRESS:PORT` of every member that stays in the cluster. */
+export const clientEndpoints = (cluster: ResolvedCluster): string[] => cluster.members.filter((m) => !m.remove).map((m) => memberUrls(cluster, m).client);
 
 /** The `etcd.external` part of a kubeadm ClusterConfiguration for this cluster (kubeadm v1beta4). */
 export function kubeadmClusterConfiguration(cluster: ResolvedCluster): string {

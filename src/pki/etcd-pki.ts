@@ -3,16 +3,10 @@ import { CertRequest } from '@cdktf/provider-tls/lib/cert-request';
 import { LocallySignedCert } from '@cdktf/provider-tls/lib/locally-signed-cert';
 import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import { SelfSignedCert } from '@cdktf/provider-tls/lib/self-signed-cert';
-import { ResolvedCluster, ResolvedMember } from '../spec/resolved';
+import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
+import { named } from '../private/names';
 import { privateKeyArgs } from './key-algorithm';
-import {
-  APISERVER_ETCD_CLIENT_PROFILE,
-  CA_PROFILE,
-  CertProfile,
-  HEALTHCHECK_CLIENT_PROFILE,
-  peerProfile,
-  serverProfile,
-} from './profiles';
+import { APISERVER_ETCD_CLIENT_PROFILE, CA_PROFILE, CertProfile, HEALTHCHECK_CLIENT_PROFILE, peerProfile, serverProfile } from './profiles';
 
 /** A key, its CSR and the certificate the CA signed for it. */
 export interface LeafCertificate {
@@ -29,9 +23,14 @@ export interface MemberCertificates {
   readonly healthcheckClient: LeafCertificate;
 }
 
+export interface EtcdPkiProps {
+  /** The validated cluster: members, key algorithm, validities. */
+  readonly cluster: ResolvedCluster;
+}
+
 /**
- * The etcd CA and every leaf certificate, with kubeadm's profiles. Resource names are stable and
- * readable in plans: `<prefix>_ca`, `<prefix>_<member>_server`, ...
+ * The etcd CA and every leaf certificate, with kubeadm's profiles. Resources are named for plans:
+ * `<cluster>_ca`, `<cluster>_<member>_server`, `<cluster>_<member>_peer_key`, …
  */
 export class EtcdPki extends Construct {
   readonly caKey: PrivateKey;
@@ -39,24 +38,27 @@ export class EtcdPki extends Construct {
   readonly members: Readonly<Record<string, MemberCertificates>>;
   /** The client certificate kube-apiserver uses (also placed on every host, kubeadm's layout). */
   readonly apiserverEtcdClient: LeafCertificate;
+  private readonly cluster: ResolvedCluster;
 
-  constructor(scope: Construct, id: string, private readonly cluster: ResolvedCluster, private readonly prefix: string) {
+  constructor(scope: Construct, id: string, props: EtcdPkiProps) {
     super(scope, id);
+    this.cluster = props.cluster;
     this.caKey = this.newKey('ca_key');
-    this.caCert = new SelfSignedCert(this, 'ca', {
-      privateKeyPem: this.caKey.privateKeyPem,
-      subject: [{ commonName: CA_PROFILE.commonName }],
-      dnsNames: CA_PROFILE.dnsNames,
-      isCaCertificate: true,
-      setSubjectKeyId: true,
-      allowedUses: CA_PROFILE.allowedUses,
-      validityPeriodHours: cluster.pki.caValidityHours,
-      earlyRenewalHours: cluster.pki.caEarlyRenewalHours,
-    });
-    this.caCert.overrideLogicalId(`${prefix}_ca`);
-
+    this.caCert = named(
+      new SelfSignedCert(this, 'ca', {
+        privateKeyPem: this.caKey.privateKeyPem,
+        subject: [{ commonName: CA_PROFILE.commonName }],
+        dnsNames: CA_PROFILE.dnsNames,
+        isCaCertificate: true,
+        setSubjectKeyId: true,
+        allowedUses: CA_PROFILE.allowedUses,
+        validityPeriodHours: this.cluster.pki.caValidityHours,
+        earlyRenewalHours: this.cluster.pki.caEarlyRenewalHours,
+      }),
+      'ca',
+    );
     const members: Record<string, MemberCertificates> = {};
-    for (const member of cluster.members) members[member.name] = this.memberCertificates(member);
+    for (const member of this.cluster.members) members[member.name] = this.memberCertificates(member);
     this.members = members;
     this.apiserverEtcdClient = this.leaf('apiserver_etcd_client', APISERVER_ETCD_CLIENT_PROFILE);
   }
@@ -70,30 +72,32 @@ export class EtcdPki extends Construct {
   }
 
   private newKey(name: string): PrivateKey {
-    const key = new PrivateKey(this, `${name}`, privateKeyArgs(this.cluster.pki.keyAlgorithm));
-    key.overrideLogicalId(`${this.prefix}_${name}`);
-    return key;
+    return named(new PrivateKey(this, name, privateKeyArgs(this.cluster.pki.keyAlgorithm)), name);
   }
 
   private leaf(name: string, profile: CertProfile): LeafCertificate {
     const key = this.newKey(`${name}_key`);
-    const request = new CertRequest(this, `${name}_csr`, {
-      privateKeyPem: key.privateKeyPem,
-      subject: [{ commonName: profile.commonName }],
-      dnsNames: profile.dnsNames.length > 0 ? profile.dnsNames : undefined,
-      ipAddresses: profile.ipAddresses.length > 0 ? profile.ipAddresses : undefined,
-    });
-    request.overrideLogicalId(`${this.prefix}_${name}_csr`);
-    const cert = new LocallySignedCert(this, name, {
-      certRequestPem: request.certRequestPem,
-      caPrivateKeyPem: this.caKey.privateKeyPem,
-      caCertPem: this.caCert.certPem,
-      allowedUses: profile.allowedUses,
-      validityPeriodHours: this.cluster.pki.certValidityHours,
-      earlyRenewalHours: this.cluster.pki.certEarlyRenewalHours,
-      setSubjectKeyId: true,
-    });
-    cert.overrideLogicalId(`${this.prefix}_${name}`);
+    const request = named(
+      new CertRequest(this, `${name}_csr`, {
+        privateKeyPem: key.privateKeyPem,
+        subject: [{ commonName: profile.commonName }],
+        dnsNames: profile.dnsNames.length > 0 ? profile.dnsNames : undefined,
+        ipAddresses: profile.ipAddresses.length > 0 ? profile.ipAddresses : undefined,
+      }),
+      `${name}_csr`,
+    );
+    const cert = named(
+      new LocallySignedCert(this, name, {
+        certRequestPem: request.certRequestPem,
+        caPrivateKeyPem: this.caKey.privateKeyPem,
+        caCertPem: this.caCert.certPem,
+        allowedUses: profile.allowedUses,
+        validityPeriodHours: this.cluster.pki.certValidityHours,
+        earlyRenewalHours: this.cluster.pki.certEarlyRenewalHours,
+        setSubjectKeyId: true,
+      }),
+      name,
+    );
     return { key, request, cert, profile };
   }
 }

@@ -1,4 +1,4 @@
-import { KeyAlgorithm } from '../spec/types';
+import type { KeyAlgorithm } from '../config/types';
 
 /** tls_private_key arguments for a key algorithm choice. */
 export function privateKeyArgs(algorithm: KeyAlgorithm): { algorithm: string; rsaBits?: number; ecdsaCurve?: string } {

@@ -1,5 +1,5 @@
-import { ResolvedMember } from '../spec/resolved';
-import { isIpAddress } from '../validation/rules';
+import type { ResolvedMember } from '../config/resolved';
+import { isIpAddress } from '../config/rules';
 
 /** What a certificate says about itself: kubeadm's profiles for the external-etcd PKI. */
 export interface CertProfile {

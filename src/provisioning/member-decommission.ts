@@ -1,11 +1,18 @@
 import { Construct } from 'constructs';
 import { Fn, Token } from 'cdktf';
+import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
+import { hostLayout } from '../host/layout';
+import { named } from '../private/names';
+import { shellCommand } from '../private/shell-quote';
 import { TerraformData } from '../private/terraform-data';
-import { ResolvedCluster, ResolvedMember } from '../spec/resolved';
-import { shellCommand } from '../shell/quote';
-import { terraformLiteral } from '../files/terraform-literal';
-import { hostPkiPath } from '../files/host-layout';
-import { opsScriptPath } from '../shell/ops-script';
+import { terraformLiteral } from '../private/terraform-literal';
+
+export interface MemberDecommissionProps {
+  readonly cluster: ResolvedCluster;
+  readonly member: ResolvedMember;
+  /** The member's provisioner, or its removal when it is marked `remove: true`. */
+  readonly after: TerraformData;
+}
 
 /**
  * What happens on a host when its member leaves the spec, and on `terraform destroy`: the member
@@ -18,38 +25,37 @@ import { opsScriptPath } from '../shell/ops-script';
 export class MemberDecommission extends Construct {
   readonly resource: TerraformData;
 
-  constructor(scope: Construct, id: string, cluster: ResolvedCluster, member: ResolvedMember, dependsOn: TerraformData, prefix: string) {
-    // dependsOn: the member's provisioner, or its removal when it is marked `remove: true`.
+  constructor(scope: Construct, id: string, props: MemberDecommissionProps) {
     super(scope, id);
-    const unit = `${cluster.etcd.unitName}.service`;
-    const ops = opsScriptPath(cluster);
-    const message = `etcd on ${member.name} stopped and disabled; data not deleted (in ${cluster.etcd.dataDir} or archived beside it), certificates kept in ${hostPkiPath(cluster, 'ca.crt').replace(/\/ca\.crt$/, '')}`;
-    // A host provisioned by an older version of this tool may lack the ops script: then only stop.
-    const leave = `set -e; if [ -f ${shellCommand([ops])} ]; then bash ${shellCommand([ops, 'leave'])}; else systemctl disable --now ${shellCommand([unit])}; fi; echo ${shellCommand([message])}`;
-    this.resource = new TerraformData(this, 'decommission', {
-      triggersReplace: { host: member.sshHost, user: cluster.ssh.user, port: String(cluster.ssh.port), unit },
-      dependsOn: [dependsOn],
-      connection: {
-        type: 'ssh',
-        host: '${self.triggers_replace.host}',
-        user: '${self.triggers_replace.user}',
-        port: Token.asNumber('${self.triggers_replace.port}'),
-        timeout: cluster.ssh.timeout,
-        privateKey: cluster.ssh.privateKeyFile ? Fn.file(Fn.pathexpand(cluster.ssh.privateKeyFile)) : undefined,
-        hostKey: member.hostKey,
-        ...(cluster.ssh.bastion && {
-          bastionHost: cluster.ssh.bastion.host,
-          bastionUser: cluster.ssh.bastion.user,
-          bastionPort: cluster.ssh.bastion.port,
-          bastionHostKey: cluster.ssh.bastion.hostKey,
-          bastionPrivateKey: cluster.ssh.bastion.privateKeyFile ? Fn.file(Fn.pathexpand(cluster.ssh.bastion.privateKeyFile)) : undefined,
-        }),
-      },
-    });
-    // cdktf's RemoteExecProvisioner type has no `when`; the raw block says it.
-    this.resource.addOverride('provisioner', [
-      { 'remote-exec': { when: 'destroy', inline: [terraformLiteral(leave)] } },
-    ]);
-    this.resource.overrideLogicalId(`${prefix}_member_${member.name}_decommission`);
+    const { cluster, member } = props;
+    const layout = hostLayout(cluster);
+    const leave = `bash ${shellCommand([layout.installed.ops, 'leave'])}`;
+    this.resource = named(
+      new TerraformData(this, 'decommission', {
+        triggersReplace: { host: member.sshHost, user: cluster.ssh.user, port: String(cluster.ssh.port), unit: layout.etcdUnit.name },
+        dependsOn: [props.after],
+        connection: {
+          type: 'ssh',
+          host: '${self.triggers_replace.host}',
+          user: '${self.triggers_replace.user}',
+          port: Token.asNumber('${self.triggers_replace.port}'),
+          timeout: cluster.ssh.timeout,
+          privateKey: cluster.ssh.privateKeyFile ? Fn.file(Fn.pathexpand(cluster.ssh.privateKeyFile)) : undefined,
+          hostKey: member.hostKey,
+          ...(cluster.ssh.bastion && {
+            bastionHost: cluster.ssh.bastion.host,
+            bastionUser: cluster.ssh.bastion.user,
+            bastionPort: cluster.ssh.bastion.port,
+            bastionHostKey: cluster.ssh.bastion.hostKey,
+            bastionPrivateKey: cluster.ssh.bastion.privateKeyFile ? Fn.file(Fn.pathexpand(cluster.ssh.bastion.privateKeyFile)) : undefined,
+          }),
+        },
+      }),
+      'member',
+      member.name,
+      'decommission',
+    );
+    // cdktf's provisioner type has no `when`; the raw block says it.
+    this.resource.addOverride('provisioner', [{ 'remote-exec': { when: 'destroy', inline: [terraformLiteral(leave)] } }]);
   }
 }

@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
+import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
+import type { MemberBundle } from '../files/member-bundle';
+import { BUNDLE, hostLayout } from '../host/layout';
+import type { EtcdPki } from '../pki/etcd-pki';
+import { named } from '../private/names';
+import { shellCommand } from '../private/shell-quote';
 import { TerraformData } from '../private/terraform-data';
-import { MemberBundle } from '../files/member-bundle';
-import { EtcdPki } from '../pki/etcd-pki';
-import { ResolvedCluster, ResolvedMember } from '../spec/resolved';
-import { shellCommand } from '../shell/quote';
-import { stagingDir } from '../shell/provision-script';
-import { PROVISION_SCRIPT_BUNDLE_PATH } from '../files/host-layout';
-import { terraformLiteral } from '../files/terraform-literal';
+import { terraformLiteral } from '../private/terraform-literal';
 import { memberTriggers } from './member-triggers';
 import { sshConnection } from './ssh-connection';
 
@@ -14,15 +14,19 @@ export interface EtcdMemberProvisionerProps {
   readonly cluster: ResolvedCluster;
   readonly member: ResolvedMember;
   readonly pki: EtcdPki;
+  /** The member's local files, uploaded as a whole. */
   readonly bundle: MemberBundle;
-  /** Terraform expression of the SSH private key; undefined: SSH agent. */
+  /**
+   * Terraform expression of the SSH private key.
+   * @default undefined: the SSH agent
+   */
   readonly privateKey?: string;
-  readonly prefix: string;
 }
 
 /**
- * One member over SSH: clean staging dir, upload the bundle, run the provisioning script
- * (install etcd, place the PKI tree and unit, start or restart without blocking).
+ * One member over SSH: a clean staging dir, the bundle uploaded into it, then provision.sh (install
+ * etcd, place the manifest's files, start or restart without blocking). Re-runs whenever one of
+ * the member's triggers changes (member-triggers.ts).
  */
 export class EtcdMemberProvisioner extends Construct {
   readonly resource: TerraformData;
@@ -31,22 +35,26 @@ export class EtcdMemberProvisioner extends Construct {
   constructor(scope: Construct, id: string, props: EtcdMemberProvisionerProps) {
     super(scope, id);
     const { cluster, member, bundle } = props;
-    const staging = stagingDir(cluster);
-    const connection = sshConnection(cluster, member, member.sshHost, props.privateKey);
+    const layout = hostLayout(cluster);
     this.triggers = memberTriggers(cluster, member, props.pki, bundle);
-    this.resource = new TerraformData(this, 'provision', {
-      triggersReplace: this.triggers,
-      dependsOn: bundle.resources,
-      connection,
-      provisioners: [
-        {
-          type: 'remote-exec',
-          inline: [terraformLiteral(`rm -rf -- ${shellCommand([staging])} && install -d -m 0700 ${shellCommand([cluster.paths.stateDir, staging])}`)],
-        },
-        { type: 'file', source: `${bundle.dir}/`, destination: staging },
-        { type: 'remote-exec', inline: [terraformLiteral(`bash ${shellCommand([`${staging}/${PROVISION_SCRIPT_BUNDLE_PATH}`])}`)] },
-      ],
-    });
-    this.resource.overrideLogicalId(`${props.prefix}_member_${member.name}`);
+    this.resource = named(
+      new TerraformData(this, 'provision', {
+        triggersReplace: this.triggers,
+        dependsOn: bundle.resources,
+        connection: sshConnection(cluster, member, member.sshHost, props.privateKey),
+        provisioners: [
+          {
+            type: 'remote-exec',
+            inline: [
+              terraformLiteral(`rm -rf -- ${shellCommand([layout.stagingDir])} && install -d -m 0700 ${shellCommand([layout.stateDir, layout.stagingDir])}`),
+            ],
+          },
+          { type: 'file', source: `${bundle.dir}/`, destination: layout.stagingDir },
+          { type: 'remote-exec', inline: [terraformLiteral(`bash ${shellCommand([`${layout.stagingDir}/${BUNDLE.provision}`])}`)] },
+        ],
+      }),
+      'member',
+      member.name,
+    );
   }
 }

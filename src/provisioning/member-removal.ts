@@ -1,10 +1,22 @@
 import { Construct } from 'constructs';
+import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
+import { hostLayout } from '../host/layout';
+import { named } from '../private/names';
+import { shellCommand } from '../private/shell-quote';
 import { TerraformData } from '../private/terraform-data';
-import { ResolvedCluster, ResolvedMember } from '../spec/resolved';
-import { opsScriptPath } from '../shell/ops-script';
-import { shellCommand } from '../shell/quote';
-import { terraformLiteral } from '../files/terraform-literal';
+import { terraformLiteral } from '../private/terraform-literal';
 import { sshConnection } from './ssh-connection';
+
+export interface MemberRemovalProps {
+  readonly cluster: ResolvedCluster;
+  /** The member marked `remove: true`. */
+  readonly member: ResolvedMember;
+  /**
+   * Terraform expression of the SSH private key.
+   * @default undefined: the SSH agent
+   */
+  readonly privateKey?: string;
+}
 
 /**
  * A member marked `remove: true`: under the cluster lock, and only while the remaining healthy
@@ -14,13 +26,18 @@ import { sshConnection } from './ssh-connection';
 export class MemberRemoval extends Construct {
   readonly resource: TerraformData;
 
-  constructor(scope: Construct, id: string, cluster: ResolvedCluster, member: ResolvedMember, privateKey: string | undefined, prefix: string) {
+  constructor(scope: Construct, id: string, props: MemberRemovalProps) {
     super(scope, id);
-    this.resource = new TerraformData(this, 'removal', {
-      triggersReplace: { member: member.name, ssh_target: `${cluster.ssh.user}@${member.sshHost}:${cluster.ssh.port}` },
-      connection: sshConnection(cluster, member, member.sshHost, privateKey),
-      provisioners: [{ type: 'remote-exec', inline: [terraformLiteral(`bash ${shellCommand([opsScriptPath(cluster), 'remove'])}`)] }],
-    });
-    this.resource.overrideLogicalId(`${prefix}_member_${member.name}_removal`);
+    const { cluster, member } = props;
+    this.resource = named(
+      new TerraformData(this, 'removal', {
+        triggersReplace: { member: member.name, ssh_target: `${cluster.ssh.user}@${member.sshHost}:${cluster.ssh.port}` },
+        connection: sshConnection(cluster, member, member.sshHost, props.privateKey),
+        provisioners: [{ type: 'remote-exec', inline: [terraformLiteral(`bash ${shellCommand([hostLayout(cluster).installed.ops, 'remove'])}`)] }],
+      }),
+      'member',
+      member.name,
+      'removal',
+    );
   }
 }

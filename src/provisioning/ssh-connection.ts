@@ -1,5 +1,5 @@
 import { Fn, SSHProvisionerConnection } from 'cdktf';
-import { ResolvedCluster, ResolvedMember } from '../spec/resolved';
+import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
 
 /**
  * How Terraform reaches a member. `privateKey` is a Terraform expression (a key file read on the

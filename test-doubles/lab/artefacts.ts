@@ -95,7 +95,12 @@ export function publishFile(servedDir: string, file: string, fileName: string, b
   fs.copyFileSync(file, path.join(servedDir, fileName));
   const sha256 = sha256File(path.join(servedDir, fileName));
   const sumsFile = path.join(servedDir, 'SHA256SUMS');
-  const sums = fs.existsSync(sumsFile) ? fs.readFileSync(sumsFile, 'utf8').split('\n').filter((l) => l && !l.endsWith(`  ${fileName}`)) : [];
+  const sums = fs.existsSync(sumsFile)
+    ? fs
+        .readFileSync(sumsFile, 'utf8')
+        .split('\n')
+        .filter((l) => l && !l.endsWith(`  ${fileName}`))
+    : [];
   sums.push(`${sha256}  ${fileName}`);
   fs.writeFileSync(sumsFile, `${sums.sort().join('\n')}\n`);
   return { url: `${baseUrl}${fileName}`, sha256, fileName };
@@ -112,8 +117,16 @@ export function startArtefactServer(opts: { lab: string; controllerNetns: string
     [
       ...unitCgroupDirs(opts.lab, ARTEFACT_UNIT),
       '--',
-      'ip', 'netns', 'exec', opts.controllerNetns,
-      process.execPath, ...nodeArgs, __filename, 'serve', opts.servedDir, String(ARTEFACT_PORT),
+      'ip',
+      'netns',
+      'exec',
+      opts.controllerNetns,
+      process.execPath,
+      ...nodeArgs,
+      __filename,
+      'serve',
+      opts.servedDir,
+      String(ARTEFACT_PORT),
     ],
     { detached: true, stdio: ['ignore', log, log], env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' } },
   );

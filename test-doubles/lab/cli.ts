@@ -81,7 +81,13 @@ async function status(args: string[]): Promise<void> {
       }
       const r = await lab.sshExec(h, probe, { timeoutMs: 15_000 });
       const sshd = r.code === 255 ? 'sshd not answering' : 'sshd ok';
-      const fields = Object.fromEntries(r.stdout.trim().split('\n').filter(Boolean).map((l) => l.split('=') as [string, string]));
+      const fields = Object.fromEntries(
+        r.stdout
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split('=') as [string, string]),
+      );
       console.log(`  ${h.name}  ${h.address}  ${sshd}  system ${fields.system ?? '?'}  etcd ${fields.etcd ?? '?'}`);
     }
   }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { synthFromEnvironment } from '../../src/cli/synth';
-import { ClusterSpec } from '../../src/spec/types';
+import { ClusterSpec } from '../../src/config/types';
 import { ensureProviderMirror } from '../../toolchain/providers';
 import { ensureTofu } from '../../toolchain/tofu';
 import { Lab } from './lab';
@@ -131,7 +131,16 @@ export class LabDeployment {
     const files = await this.clientFiles();
     const eps = endpoints ?? files.endpoints;
     return this.lab.controllerExec(
-      [this.lab.etcdctlPath, `--endpoints=${eps.join(',')}`, `--cacert=${files.ca}`, `--cert=${files.cert}`, `--key=${files.key}`, '--dial-timeout=3s', '--command-timeout=5s', ...args],
+      [
+        this.lab.etcdctlPath,
+        `--endpoints=${eps.join(',')}`,
+        `--cacert=${files.ca}`,
+        `--cert=${files.cert}`,
+        `--key=${files.key}`,
+        '--dial-timeout=3s',
+        '--command-timeout=5s',
+        ...args,
+      ],
       { timeoutMs: 30_000 },
     );
   }

@@ -5,7 +5,7 @@ import { spawn } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { DEFAULT_ETCD_VERSION } from '../../src/spec/releases';
+import { DEFAULT_ETCD_VERSION } from '../../src/config/releases';
 import { artefactBaseUrl, labRelease, PublishedRelease, publishFile, startArtefactServer } from './artefacts';
 import { labPids } from './cgroups';
 import { bootCount, HostLayout, launchHost, launcherPid, prepareHostDir, stopHostProcesses } from './host';
@@ -176,7 +176,6 @@ export class Lab {
     const r = this.record;
     const t = r.timings;
     log(`[lab] ${r.name}: ${r.hosts.length} hosts, state in ${r.stateDir}, cache in ${r.cacheDir}`);
-    let mark = Date.now();
     const [rootfs, release, key] = await Promise.all([
       provideRootfs({ cacheDir: r.cacheDir, targetDir: r.rootfsDir, log }),
       labRelease(r.etcdVersion, r.cacheDir, log),
@@ -189,8 +188,11 @@ export class Lab {
     fs.chmodSync(r.etcdctlPath, 0o755);
     log(`[lab] rootfs ${rootfs.mode} in ${rootfs.ms} ms`);
 
-    mark = Date.now();
-    await createNetwork(r.name, r.hosts.map((h) => ({ host: h.name, address: h.address, netns: h.netns })));
+    let mark = Date.now();
+    await createNetwork(
+      r.name,
+      r.hosts.map((h) => ({ host: h.name, address: h.address, netns: h.netns })),
+    );
     t.networkMs = Date.now() - mark;
 
     mark = Date.now();
@@ -226,7 +228,14 @@ export class Lab {
   }
 
   private layout(host: LabHost): HostLayout {
-    return { lab: this.name, name: host.name, address: host.address, netns: host.netns, dir: path.join(this.stateDir, 'hosts', host.name), rootfsDir: this.record.rootfsDir };
+    return {
+      lab: this.name,
+      name: host.name,
+      address: host.address,
+      netns: host.netns,
+      dir: path.join(this.stateDir, 'hosts', host.name),
+      rootfsDir: this.record.rootfsDir,
+    };
   }
 
   private servedDir(): string {

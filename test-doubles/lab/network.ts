@@ -49,7 +49,10 @@ export async function setHostIsolated(lab: string, host: string, isolated: boole
 /** Every network namespace whose name starts with `prefix` (from /run/netns, as `ip netns` keeps them). */
 export function listNetns(prefix: string): string[] {
   if (!fs.existsSync('/run/netns')) return [];
-  return fs.readdirSync('/run/netns').filter((n) => n.startsWith(prefix)).sort();
+  return fs
+    .readdirSync('/run/netns')
+    .filter((n) => n.startsWith(prefix))
+    .sort();
 }
 
 /** Deletes the lab's namespaces; their veths and the bridge go with them. Returns what it deleted. */

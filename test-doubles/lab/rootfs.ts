@@ -10,12 +10,7 @@ const BUILD_SCRIPT = path.join(__dirname, 'scripts', 'build-rootfs.sh');
 
 /** A hash of everything that shapes the rootfs: the suite and the build script (packages, tweaks). */
 export function rootfsRecipeHash(): string {
-  return crypto
-    .createHash('sha256')
-    .update(ROOTFS_SUITE)
-    .update(fs.readFileSync(BUILD_SCRIPT))
-    .digest('hex')
-    .slice(0, 16);
+  return crypto.createHash('sha256').update(ROOTFS_SUITE).update(fs.readFileSync(BUILD_SCRIPT)).digest('hex').slice(0, 16);
 }
 
 export function rootfsTarballPath(cacheDir: string): string {
@@ -30,7 +25,13 @@ export function debianMirror(): string {
   if (process.env.ETCD_LAB_MIRROR) return process.env.ETCD_LAB_MIRROR;
   const files = ['/etc/apt/sources.list'];
   const dir = '/etc/apt/sources.list.d';
-  if (fs.existsSync(dir)) files.push(...fs.readdirSync(dir).sort().map((f) => path.join(dir, f)));
+  if (fs.existsSync(dir))
+    files.push(
+      ...fs
+        .readdirSync(dir)
+        .sort()
+        .map((f) => path.join(dir, f)),
+    );
   for (const file of files) {
     if (!fs.existsSync(file)) continue;
     const text = fs.readFileSync(file, 'utf8');
@@ -55,7 +56,11 @@ function mirrorFromDeb822(text: string): string | undefined {
 
 function mirrorFromOneLine(text: string): string | undefined {
   for (const raw of text.split('\n')) {
-    const words = raw.replace(/#.*/, '').replace(/\[[^\]]*\]/, '').trim().split(/\s+/);
+    const words = raw
+      .replace(/#.*/, '')
+      .replace(/\[[^\]]*\]/, '')
+      .trim()
+      .split(/\s+/);
     if (words[0] === 'deb' && words[2] === ROOTFS_SUITE && words.slice(3).includes('main')) return words[1];
   }
   return undefined;
@@ -77,20 +82,18 @@ export async function provideRootfs(opts: { cacheDir: string; targetDir: string;
   if (!fs.existsSync(tarball)) {
     const mirror = debianMirror();
     opts.log(`[lab] no cached rootfs at ${tarball}: building it with debootstrap from ${mirror} (about a minute)`);
-    const result = await runChecked(
-      [BUILD_SCRIPT, mirror, ROOTFS_SUITE, tarball, path.join(opts.cacheDir, 'debootstrap-debs'), opts.targetDir],
-      { timeoutMs: 1_800_000 },
-    );
+    const result = await runChecked([BUILD_SCRIPT, mirror, ROOTFS_SUITE, tarball, path.join(opts.cacheDir, 'debootstrap-debs'), opts.targetDir], {
+      timeoutMs: 1_800_000,
+    });
     if (result.stdout.trim() === 'built') mode = 'built';
   }
   if (mode === 'restored') {
     opts.log(`[lab] restoring rootfs from ${tarball}`);
     fs.rmSync(opts.targetDir, { recursive: true, force: true });
     fs.mkdirSync(opts.targetDir, { recursive: true });
-    await runChecked(
-      ['tar', '-C', opts.targetDir, '--numeric-owner', '--xattrs', "--xattrs-include=*", '-I', 'zstd -d -T0', '-xpf', tarball],
-      { timeoutMs: 600_000 },
-    );
+    await runChecked(['tar', '-C', opts.targetDir, '--numeric-owner', '--xattrs', '--xattrs-include=*', '-I', 'zstd -d -T0', '-xpf', tarball], {
+      timeoutMs: 600_000,
+    });
   }
   return { dir: opts.targetDir, mode, ms: Date.now() - started, tarball };
 }

@@ -18,13 +18,20 @@ export async function generateLabKey(dir: string, comment: string): Promise<LabK
 /** ssh options for throwaway hosts whose host keys are new at every lab. */
 export function sshOptions(privateKeyPath: string, connectTimeoutSec = 5): string[] {
   return [
-    '-i', privateKeyPath,
-    '-o', 'IdentitiesOnly=yes',
-    '-o', 'StrictHostKeyChecking=no',
-    '-o', 'UserKnownHostsFile=/dev/null',
-    '-o', 'BatchMode=yes',
-    '-o', `ConnectTimeout=${connectTimeoutSec}`,
-    '-o', 'LogLevel=ERROR',
+    '-i',
+    privateKeyPath,
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    'UserKnownHostsFile=/dev/null',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    `ConnectTimeout=${connectTimeoutSec}`,
+    '-o',
+    'LogLevel=ERROR',
   ];
 }
 
@@ -36,10 +43,10 @@ export function sshRun(
   script: string,
   opts: { timeoutMs?: number; connectTimeoutSec?: number } = {},
 ): Promise<RunResult> {
-  return run(
-    ['ip', 'netns', 'exec', controllerNetns, 'ssh', ...sshOptions(privateKeyPath, opts.connectTimeoutSec), `root@${address}`, 'bash -s'],
-    { input: script, timeoutMs: opts.timeoutMs ?? 120_000 },
-  );
+  return run(['ip', 'netns', 'exec', controllerNetns, 'ssh', ...sshOptions(privateKeyPath, opts.connectTimeoutSec), `root@${address}`, 'bash -s'], {
+    input: script,
+    timeoutMs: opts.timeoutMs ?? 120_000,
+  });
 }
 
 /**

@@ -89,7 +89,11 @@ export function readRecord(name: string): LabRecord | undefined {
 
 export function registeredLabNames(): string[] {
   if (!fs.existsSync(REGISTRY_DIR)) return [];
-  return fs.readdirSync(REGISTRY_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length)).sort();
+  return fs
+    .readdirSync(REGISTRY_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -'.json'.length))
+    .sort();
 }
 
 /** Start time of a process (field 22 of /proc/PID/stat), which tells it apart from a later one with the same pid. */

@@ -6,17 +6,7 @@ import * as path from 'path';
 import { killCgroupSync, labPids, listLabCgroups, removeCgroupsSync } from './cgroups';
 import { listNetns, removeNetworkSync } from './network';
 import { runSync } from './run';
-import {
-  DEFAULT_NAME_PREFIX,
-  LabRecord,
-  labsRoot,
-  ownerAlive,
-  readRecord,
-  REGISTRY_DIR,
-  registeredLabNames,
-  registryFile,
-  STATE_MARKER,
-} from './state';
+import { DEFAULT_NAME_PREFIX, LabRecord, labsRoot, ownerAlive, readRecord, REGISTRY_DIR, registeredLabNames, registryFile, STATE_MARKER } from './state';
 
 /** Mounts in this (the machine's) mount namespace at or below `dir`, deepest first. */
 function mountsBelow(dir: string): string[] {

@@ -1,0 +1,245 @@
+// The benchmark's pure parts: statistics, phases from timestamped terraform output, options,
+// specs, the report built from raw results, and shellcheck on the floor script. No lab.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseOptions } from '../../bench/options';
+import { deployMilestones, deployPhases, floorMilestones, floorPhases } from '../../bench/phases';
+import { renderMarkdown } from '../../bench/report';
+import { BenchResults, DeployRun, FloorRun } from '../../bench/results';
+import { SCENARIOS } from '../../bench/scenarios';
+import { memberSpec, synthCases } from '../../bench/specs';
+import { median, medianRun, ratio } from '../../bench/stats';
+import { gapContributors, summarize } from '../../bench/summary';
+import { TimedLine } from '../../bench/timed-process';
+import { shellcheck, shellcheckAvailable } from '../helpers/shellcheck';
+
+const at = (t: number, text: string): TimedLine => ({ t, stream: 'stdout', text });
+
+/** A 2-member first deploy, as terraform apply -no-color prints it (abridged). */
+const APPLY: TimedLine[] = [
+  at(10, 'Plan: 40 to add, 0 to change, 0 to destroy.'),
+  at(1000, 'tls_private_key.etcd_ca_key: Creating...'),
+  at(1800, 'tls_private_key.etcd_ca_key: Creation complete after 1s [id=ab]'),
+  at(2100, 'terraform_data.etcd_member_a1: Creating...'),
+  at(2500, 'local_sensitive_file.etcd_a2_file_pki_etcd_peer_key: Creation complete after 0s [id=cd]'),
+  at(2600, 'terraform_data.etcd_member_a2: Creating...'),
+  at(3000, 'terraform_data.etcd_member_a1 (remote-exec): [etcd-deploy a1] downloading http://x/etcd.tar.gz'),
+  at(3400, 'terraform_data.etcd_member_a1 (remote-exec): [etcd-deploy a1] installed etcd 3.4.23 into /usr/local/bin'),
+  at(3900, 'terraform_data.etcd_member_a2 (remote-exec): [etcd-deploy a2] installed etcd 3.4.23 into /usr/local/bin'),
+  at(4000, 'terraform_data.etcd_member_a1 (remote-exec): [etcd-deploy a1] inputs changed: restarting etcd'),
+  at(4100, 'terraform_data.etcd_member_a1: Creation complete after 2s [id=1]'),
+  at(4200, 'terraform_data.etcd_member_a1_decommission: Creation complete after 0s [id=2]'),
+  at(4300, 'terraform_data.etcd_member_a2 (remote-exec): [etcd-ops a2] no running cluster reachable: bootstrapping a new cluster'),
+  at(4400, 'terraform_data.etcd_member_a2: Creation complete after 2s [id=3]'),
+  at(5000, 'terraform_data.etcd_member_a2_decommission: Creation complete after 0s [id=4]'),
+  at(5100, 'terraform_data.etcd_health_check (remote-exec): etcd cluster healthy after 1 attempt(s); members: a1 a2'),
+  at(5200, 'terraform_data.etcd_health_check: Creation complete after 0s [id=5]'),
+  at(5250, 'Apply complete! Resources: 40 added, 0 changed, 0 destroyed.'),
+];
+
+describe('stats', () => {
+  it('takes medians of odd and even counts, and the median run', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(() => median([])).toThrow();
+    expect(medianRun([{ t: 9 }, { t: 1 }, { t: 5 }, { t: 7 }], (r) => r.t)).toEqual({ t: 5 });
+    expect(ratio(3, 2)).toBe(1.5);
+    expect(ratio(3, 0)).toBeNaN();
+  });
+});
+
+describe('phases of a deploy', () => {
+  it('derives milestones from the timestamped lines, ignoring decommission resources', () => {
+    const m = deployMilestones(APPLY, 5300, ['a1', 'a2']);
+    expect(m).toEqual({
+      firstCreating: 1000,
+      lastPkiComplete: 2500,
+      firstMemberCreating: 2100,
+      firstInstalled: 3400,
+      lastInstalled: 3900,
+      lastStartLine: 4300,
+      lastMemberComplete: 4400,
+      healthComplete: 5200,
+      wall: 5300,
+    });
+  });
+
+  it('makes back-to-back phases that add up to the wall time, overlap going to the earlier phase', () => {
+    const phases = deployPhases(deployMilestones(APPLY, 5300, ['a1', 'a2']));
+    expect(phases).toEqual({ plan: 1000, pki: 1500, install: 1400, start: 500, health: 800, finish: 100 });
+    // PKI ends after the health check? Then the later phases are 0, never negative.
+    const odd = deployPhases({ ...deployMilestones(APPLY, 5300, ['a1', 'a2']), lastPkiComplete: 5250 });
+    expect(Object.values(odd).every((v) => (v ?? 0) >= 0)).toBe(true);
+    expect(Object.values(odd).reduce((n, v) => n + (v ?? 0), 0)).toBe(5300);
+  });
+
+  it('refuses a deploy where a member did not install etcd (hosts not fresh)', () => {
+    const lines = APPLY.filter((l) => !l.text.includes('[etcd-deploy a2] installed'));
+    expect(() => deployMilestones(lines, 5300, ['a1', 'a2'])).toThrow(/installed etcd.*a2/);
+  });
+
+  it('refuses a deploy without a passed health check', () => {
+    expect(() =>
+      deployMilestones(
+        APPLY.filter((l) => !l.text.startsWith('terraform_data.etcd_health_check')),
+        5300,
+        ['a1', 'a2'],
+      ),
+    ).toThrow(/health check/);
+  });
+
+  it('reads the floor script lines', () => {
+    const lines = [
+      at(900, '[floor e1] installed'),
+      at(1000, '[floor e2] installed'),
+      at(1100, '[floor e2] started'),
+      at(1150, '[floor e1] started'),
+      at(1900, '[floor] healthy after 2 polls'),
+    ];
+    const m = floorMilestones(lines, 1910, ['e1', 'e2']);
+    expect(floorPhases(m)).toEqual({ install: 1000, start: 150, health: 750, finish: 10 });
+    expect(() => floorMilestones(lines, 1910, ['e1', 'e2', 'e3'])).toThrow(/e3/);
+  });
+});
+
+describe('gap between a deploy and its floor', () => {
+  it('names the phases that make most of the gap, largest first', () => {
+    const parts = gapContributors(
+      { init: 100, plan: 4000, pki: 3000, install: 1200, start: 300, health: 400, finish: 50 },
+      { install: 1000, start: 200, health: 500, finish: 0 },
+    );
+    expect(parts.map((p) => p.phase)).toEqual(['plan', 'pki']);
+    expect(parts[0].ms).toBe(4000);
+  });
+});
+
+describe('options and specs', () => {
+  it('parses --quick and --rounds, and rejects the unknown', () => {
+    expect(parseOptions([])).toMatchObject({ quick: false, rounds: 3, compiledReps: 7, tsNodeReps: 5 });
+    expect(parseOptions(['--quick'])).toMatchObject({ quick: true, rounds: 1, compiledReps: 3, tsNodeReps: 1 });
+    expect(parseOptions(['--quick', '--rounds', '2']).rounds).toBe(2);
+    expect(() => parseOptions(['--rounds', 'x'])).toThrow(/--rounds/);
+    expect(() => parseOptions(['--fast'])).toThrow(/unknown argument/);
+  });
+
+  it('makes N-member specs on TEST-NET-1 and the synth cases in table order', () => {
+    const spec = memberSpec(51);
+    expect(spec.members).toHaveLength(51);
+    expect(spec.members[0]).toEqual({ name: 'm1', address: '192.0.2.11' });
+    expect(spec.members[50]).toEqual({ name: 'm51', address: '192.0.2.61' });
+    expect(synthCases([3, 51]).map((c) => c.id)).toEqual(['empty', 'default', '3', '51']);
+  });
+});
+
+function deployRun(scenario: string, members: number, round: number, totalMs: number, phases: DeployRun['phases']): DeployRun {
+  return {
+    scenario,
+    round,
+    members,
+    parallelism: 10,
+    hosts: 'wiped',
+    initMs: phases.init ?? 0,
+    applyMs: totalMs - (phases.init ?? 0),
+    totalMs,
+    phases,
+    milestones: {} as DeployRun['milestones'],
+    log: '',
+  };
+}
+function floorRun(scenario: string, members: number, round: number, totalMs: number): FloorRun {
+  return {
+    scenario,
+    round,
+    members,
+    hosts: 'wiped',
+    totalMs,
+    phases: { install: totalMs - 500, start: 100, health: 400, finish: 0 },
+    milestones: {} as FloorRun['milestones'],
+    log: '',
+  };
+}
+
+const RESULTS: BenchResults = {
+  startedAt: '2026-01-01T00:00:00.000Z',
+  source: { commit: 'abc1234', uncommitted: [] },
+  durationMs: 1000,
+  quick: false,
+  machine: { cpus: 2, cpuModel: 'test', memoryGiB: 24, node: 'v20', terraform: '1.11.4', loadAverageAtStart: [0, 0, 0], loadAverageAtEnd: [0, 0, 0] },
+  synth: {
+    build: { command: 'npm run build', code: 0, ms: 1, errors: [] },
+    reps: { compiled: 2, tsNode: 1 },
+    samples: [
+      { case: 'empty', members: 0, mode: 'compiled', rep: 1, ms: 200, resources: 0 },
+      { case: 'empty', members: 0, mode: 'compiled', rep: 2, ms: 220, resources: 0 },
+      { case: '51', members: 51, mode: 'compiled', rep: 1, ms: 700, resources: 1230 },
+      { case: '51', members: 51, mode: 'compiled', rep: 2, ms: 900, resources: 1230 },
+      { case: '51', members: 51, mode: 'ts-node', rep: 1, ms: 2500, resources: 1230 },
+    ],
+  },
+  lab: {
+    providers: 'stand-in',
+    rounds: [],
+    deploys: [1, 2, 3].flatMap((round) => [
+      deployRun(SCENARIOS.deploy3, 3, round, 6000 + round * 100, {
+        init: 100,
+        plan: 2000,
+        pki: 1500,
+        install: 1000,
+        start: 500,
+        health: 400,
+        finish: 500 + round * 100,
+      }),
+      deployRun(SCENARIOS.deploy5, 5, round, 7000 + round * 100, {
+        init: 100,
+        plan: 2400,
+        pki: 2000,
+        install: 1200,
+        start: 500,
+        health: 300,
+        finish: 500 + round * 100,
+      }),
+    ]),
+    floors: [1, 2, 3].flatMap((round) => [floorRun(SCENARIOS.floor3, 3, round, 2000), floorRun(SCENARIOS.floor5, 5, round, 2500)]),
+    replans: [1, 2, 3].map((round) => ({ scenario: SCENARIOS.replan3, round, members: 3, code: 0, totalMs: 2000 + round, log: '' })),
+  },
+};
+
+describe('summary and report', () => {
+  const summary = summarize(RESULTS);
+
+  it('judges each target from the medians of the same run', () => {
+    const status = Object.fromEntries(summary.targets.map((t) => [t.target, t.status]));
+    expect(status).toEqual({
+      'deploy ≤ 1.5× the floor (3 and 5 members)': 'not met',
+      '5 members ≤ 1.2× the time of 3': 'met',
+      '51-member compiled synth < 2 s': 'met',
+      're-plan of the deployed cluster < 5 s': 'met',
+    });
+    const t1 = summary.targets[0];
+    expect(t1.measured).toBe('3: 3.10× (6.20 s vs 2.00 s); 5: 2.88× (7.20 s vs 2.50 s)');
+    expect(t1.note).toMatch(/^Not met\. Beyond the floor, 3 members: plan \+2\.00 s, PKI \+1\.50 s/);
+    expect(t1.note).toMatch(/What would close it: /);
+    expect(t1.note).toMatch(/\(init \+ plan\) is 1\.05× \(3\) and 1\.00× \(5\) the floor: within the target by itself/);
+  });
+
+  it('keeps the phases of the median run, which add up to its total', () => {
+    const d3 = summary.scenarios.find((r) => r.scenario === SCENARIOS.deploy3)!;
+    expect(d3.total).toEqual({ n: 3, median: 6200, min: 6100, max: 6300 });
+    expect(Object.values(d3.phases).reduce((n, v) => n + (v ?? 0), 0)).toBe(6200);
+  });
+
+  it('renders markdown tables with one row per scenario and synth stack', () => {
+    const md = renderMarkdown(RESULTS, summary, 'results.png');
+    expect(md).toContain('| deploy 3 | 3 | 6.20 | 6.10–6.30 | 0.10 | 2.00 | 1.50 | 1.00 | 0.50 | 0.40 | 0.70 | 3.10× |');
+    expect(md).toContain('| 51 members | 51 | 1230 | 0.80 (2: 0.70–0.90) | +0.59 | 2.50 (1) | — |');
+    expect(md).toContain('| 51-member compiled synth < 2 s | 0.80 s | **met** |');
+    expect(md).toContain('![synth and deploy times](results.png)');
+  });
+});
+
+describe('bench/floor.sh', () => {
+  it('passes shellcheck', () => {
+    if (!shellcheckAvailable()) return;
+    expect(shellcheck(fs.readFileSync(path.join(__dirname, '..', '..', 'bench', 'floor.sh'), 'utf8'))).toBe('');
+  });
+});

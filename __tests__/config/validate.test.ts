@@ -1,0 +1,180 @@
+import { DEFAULT_CLUSTER_SPEC } from '../../src/config/default-spec';
+import { SpecValidationError, validateClusterSpec } from '../../src/config/validate';
+
+const three = DEFAULT_CLUSTER_SPEC.members;
+const spec = (patch: Record<string, unknown>) => ({ ...DEFAULT_CLUSTER_SPEC, ...patch });
+const member = (i: number, patch: Record<string, unknown>) => spec({ members: three.map((m, j) => (j === i ? { ...m, ...patch } : m)) });
+
+function issuesOf(input: unknown): string[] {
+  try {
+    validateClusterSpec(input);
+  } catch (e) {
+    if (e instanceof SpecValidationError) return e.issues.map((i) => `${i.path}: ${i.message}`);
+    throw e;
+  }
+  return [];
+}
+
+// Each row: a bad spec, the path that must be named, and a fragment of the rule.
+const BAD: Array<[string, unknown, string, RegExp]> = [
+  ['not an object', 'members: []', '(spec)', /must be an object/],
+  ['no members key', {}, 'members', /is required/],
+  ['empty member list', spec({ members: [] }), 'members', /at least 1 entry/],
+  ['misspelled top-level key', spec({ etdc: {} }), 'etdc', /unknown key \(did you mean "etcd"\?\)/],
+  ['misspelled member key', member(0, { adress: '10.0.0.1' }), 'members[0].adress', /did you mean "address"/],
+  ['misspelled nested key', spec({ pki: { keyAlgoritm: 'RSA-2048' } }), 'pki.keyAlgoritm', /did you mean "keyAlgorithm"/],
+  ['upper-case member name', member(1, { name: 'E2' }), 'members[1].name', /DNS-1123 label/],
+  ['member name with underscore', member(1, { name: 'e_2' }), 'members[1].name', /DNS-1123 label/],
+  ['member name too long', member(1, { name: 'a'.repeat(64) }), 'members[1].name', /at most 63/],
+  ['member name with shell metacharacters', member(0, { name: 'e1;reboot' }), 'members[0].name', /DNS-1123 label/],
+  ['duplicate member name', member(2, { name: 'e1' }), 'members[2].name', /already used by members\[0\]/],
+  ['address not an IP', member(0, { address: 'etcd-1.example.com' }), 'members[0].address', /IPv4 or IPv6/],
+  ['IPv4 out of range', member(0, { address: '10.1.1.256' }), 'members[0].address', /IPv4 or IPv6/],
+  ['IPv6 with zone', member(0, { address: 'fe80::1%eth0' }), 'members[0].address', /no zone index/],
+  ['duplicate address', member(1, { address: '10.1.1.93' }), 'members[1].address', /already used by members\[0\]/],
+  [
+    'duplicate IPv6 in another spelling',
+    spec({
+      members: [
+        { name: 'a', address: 'fd00::1' },
+        { name: 'b', address: 'fd00:0:0::1' },
+      ],
+    }),
+    'members[1].address',
+    /already used/,
+  ],
+  ['loopback address', member(2, { address: '127.0.0.5' }), 'members[2].address', /loopback/],
+  ['unspecified address', member(2, { address: '0.0.0.0' }), 'members[2].address', /unspecified/],
+  ['address of the wrong type', member(0, { address: 10 }), 'members[0].address', /must be a string, got a number/],
+  ['duplicate SSH host', member(1, { sshHost: '10.1.1.93' }), 'members[1].sshHost', /already the SSH host of members\[0\]/],
+  ['bad host key', member(0, { hostKey: 'ssh-ed25519 AAAA; rm -rf /' }), 'members[0].hostKey', /SSH public key/],
+  ['bad extra SAN', member(0, { extraSans: ['ok.example.com', 'bad name'] }), 'members[0].extraSans[1]', /IP address or a DNS name/],
+  ['bad ssh user', spec({ ssh: { user: 'root$(id)' } }), 'ssh.user', /POSIX user/],
+  ['ssh port out of range', spec({ ssh: { port: 70000 } }), 'ssh.port', /between 1 and 65535/],
+  ['ssh port not an integer', spec({ ssh: { port: '22' } }), 'ssh.port', /must be an integer/],
+  ['key file with a quote', spec({ ssh: { privateKeyFile: '~/.ssh/id"); exit' } }), 'ssh.privateKeyFile', /file path/],
+  ['bad SSH timeout', spec({ ssh: { timeout: 'five minutes' } }), 'ssh.timeout', /duration/],
+  ['bastion without host', spec({ ssh: { bastion: { user: 'jump' } } }), 'ssh.bastion.host', /is required/],
+  ['version with v prefix', spec({ etcd: { version: 'v3.6.14' } }), 'etcd.version', /no leading "v"/],
+  ['version 2.x', spec({ etcd: { version: '2.3.8', sha256: 'a'.repeat(64) } }), 'etcd.version', /3\.4 or later/],
+  ['unpinned version without sha256', spec({ etcd: { version: '3.6.9' } }), 'etcd.sha256', /is required for etcd 3\.6\.9/],
+  ['mirror without sha256', spec({ etcd: { downloadUrl: 'https://mirror.example.com/etcd.tar.gz' } }), 'etcd.sha256', /required when etcd.downloadUrl is set/],
+  ['sha256 of the wrong length', spec({ etcd: { version: '3.6.9', sha256: 'abc' } }), 'etcd.sha256', /64 lower-case hexadecimal/],
+  ['sha256 that contradicts the pin', spec({ etcd: { sha256: 'b'.repeat(64) } }), 'etcd.sha256', /does not match the published sha256/],
+  [
+    'URL with a command substitution',
+    spec({ etcd: { downloadUrl: 'https://x.example.com/$(id).tgz', sha256: 'a'.repeat(64) } }),
+    'etcd.downloadUrl',
+    /http\(s\) URL/,
+  ],
+  [
+    'URL with an unknown placeholder',
+    spec({ etcd: { downloadUrl: 'https://x.example.com/{os}.tgz', sha256: 'a'.repeat(64) } }),
+    'etcd.downloadUrl',
+    /\{version\}/,
+  ],
+  ['unknown arch', spec({ etcd: { arch: 'riscv64' } }), 'etcd.arch', /not one of "amd64", "arm64"/],
+  ['clashing ports', spec({ etcd: { peerPort: 2379 } }), 'etcd.peerPort', /already etcd.clientPort/],
+  ['relative data dir', spec({ etcd: { dataDir: 'var/lib/etcd' } }), 'etcd.dataDir', /absolute path/],
+  ['data dir with traversal', spec({ etcd: { dataDir: '/var/lib/../etc' } }), 'etcd.dataDir', /without "\." or "\.\." segments/],
+  ['data dir with a space', spec({ etcd: { dataDir: '/var/lib/my etcd' } }), 'etcd.dataDir', /no spaces or shell metacharacters/],
+  ['data dir that is a system dir', spec({ etcd: { dataDir: '/var/lib' } }), 'etcd.dataDir', /system directory/],
+  ['data dir inside the PKI dir', spec({ etcd: { dataDir: '/etc/kubernetes/pki/data' } }), 'etcd.dataDir', /overlaps paths.pkiDir/],
+  ['bad unit name', spec({ etcd: { unitName: 'etcd.service' } }), 'etcd.unitName', /systemd unit base name/],
+  ['bad token', spec({ etcd: { clusterToken: 'a b' } }), 'etcd.clusterToken', /letters, digits/],
+  ['unknown key algorithm', spec({ pki: { keyAlgorithm: 'DSA-1024' } }), 'pki.keyAlgorithm', /not one of/],
+  ['leaf outlives CA', spec({ pki: { certValidityHours: 100000 } }), 'pki.certValidityHours', /must not outlive its CA/],
+  ['early renewal covering the whole validity', spec({ pki: { certEarlyRenewalHours: 8760 } }), 'pki.certEarlyRenewalHours', /every apply would renew/],
+  ['CA key placement unknown', spec({ pki: { caKeyOnHosts: 'some' } }), 'pki.caKeyOnHosts', /not one of "none", "first", "all"/],
+  ['local dir escaping the stack', spec({ pki: { localDir: '../secrets' } }), 'pki.localDir', /relative path/],
+  ['absolute local dir', spec({ pki: { localDir: '/tmp/pki' } }), 'pki.localDir', /relative path/],
+  ['relative PKI dir on hosts', spec({ paths: { pkiDir: 'pki' } }), 'paths.pkiDir', /absolute path/],
+  [
+    'health interval above deadline',
+    spec({ health: { timeoutSeconds: 10, intervalSeconds: 30 } }),
+    'health.intervalSeconds',
+    /less than health.timeoutSeconds/,
+  ],
+  ['unknown backend type', spec({ backend: { type: 'consul' } }), 'backend.type', /not one of "local", "cloud", "remote", "s3"/],
+  ['cloud backend without workspace', spec({ backend: { type: 'cloud', organization: 'acme' } }), 'backend.workspace', /is required/],
+  ['absolute local state path', spec({ backend: { type: 'local', path: '/var/state.tfstate' } }), 'backend.path', /relative file path/],
+];
+
+describe('spec validation', () => {
+  test.each(BAD)('%s is rejected, naming the value and the rule', (_case, input, path, rule) => {
+    const issues = issuesOf(input);
+    const hit = issues.find((i) => i.startsWith(`${path}: `));
+    expect({ issues, hit: hit !== undefined }).toMatchObject({ hit: true });
+    expect(hit).toMatch(rule);
+  });
+
+  test('the message lists every problem at once', () => {
+    const issues = issuesOf(
+      spec({
+        members: [
+          { name: 'A', address: 'x' },
+          { name: 'b', address: '10.0.0.2', port: 1 },
+        ],
+      }),
+    );
+    expect(issues).toEqual([
+      'members[0].name: "A" must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters',
+      'members[0].address: "x" must be an IPv4 or IPv6 address (no zone index)',
+      'members[1].port: unknown key; allowed keys here: name, address, sshHost, hostKey, extraSans, remove',
+    ]);
+  });
+
+  test('an even member count is allowed with a warning', () => {
+    const r = validateClusterSpec(spec({ members: three.slice(0, 2) }));
+    expect(r.warnings).toEqual([expect.stringMatching(/2 members: an even member count tolerates no more failures than 1 members/)]);
+  });
+
+  test('the default spec resolves with kubeadm defaults and the pinned release', () => {
+    const r = validateClusterSpec(DEFAULT_CLUSTER_SPEC);
+    expect(r.etcd).toMatchObject({
+      version: '3.6.14',
+      arch: 'amd64',
+      sha256: 'ffe840ff9295808e88cce2794a18a5ac87f12a5203c8314d0bf6aa119b41bac5',
+      downloadUrl: 'https://github.com/etcd-io/etcd/releases/download/v3.6.14/etcd-v3.6.14-linux-amd64.tar.gz',
+    });
+    expect(r.paths.pkiDir).toBe('/etc/kubernetes/pki');
+    expect(r.warnings).toEqual([]);
+  });
+
+  test('a mirror URL gets {version} and {arch} substituted', () => {
+    const r = validateClusterSpec(
+      spec({
+        etcd: {
+          version: '3.6.9',
+          arch: 'arm64',
+          downloadUrl: 'http://mirror.internal/etcd/v{version}/etcd-v{version}-linux-{arch}.tar.gz',
+          sha256: 'c'.repeat(64),
+        },
+      }),
+    );
+    expect(r.etcd.downloadUrl).toBe('http://mirror.internal/etcd/v3.6.9/etcd-v3.6.9-linux-arm64.tar.gz');
+  });
+});
+
+describe('membership changes in the spec', () => {
+  const five = [1, 2, 3, 4, 5].map((i) => ({ name: `e${i}`, address: `10.1.1.${90 + i}` }));
+  test('removing 2 of 5 in one apply is allowed (3 remain, a majority of 5)', () => {
+    const r = validateClusterSpec({ members: five.map((m, i) => (i >= 3 ? { ...m, remove: true } : m)) });
+    expect(r.members.filter((m) => m.remove).map((m) => m.name)).toEqual(['e4', 'e5']);
+  });
+  test('removing 3 of 5 in one apply is refused', () => {
+    expect(issuesOf({ members: five.map((m, i) => (i >= 2 ? { ...m, remove: true } : m)) })).toEqual([
+      'members: removing 3 of 5 members in one apply would leave 2, below a majority (3) of the current members: remove fewer per apply',
+    ]);
+  });
+  test('the first member (which runs the health check) cannot be the one removed', () => {
+    expect(issuesOf({ members: five.map((m, i) => (i === 0 ? { ...m, remove: true } : m)) })[0]).toMatch(
+      /^members\[0\]\.remove: the first member runs the health check/,
+    );
+  });
+  test('the even-count warning counts the members that remain', () => {
+    expect(validateClusterSpec({ members: five.map((m, i) => (i === 4 ? { ...m, remove: true } : m)) }).warnings).toEqual([
+      expect.stringMatching(/^4 members: an even member count/),
+    ]);
+  });
+});

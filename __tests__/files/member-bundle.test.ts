@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { synthSpec, withSpec } from '../helpers/synth';
+
+type Files = Record<string, { type: string; mode: string; dirMode: string; content: string }>;
+
+/** Every local file of one member, keyed by path inside its bundle. */
+function bundleOf(tf: ReturnType<typeof synthSpec>, member: string): Files {
+  const out: Files = {};
+  const prefix = `\${path.module}/hosts/${member}/`;
+  for (const type of ['local_file', 'local_sensitive_file']) {
+    for (const f of Object.values(tf.resource[type] ?? {})) {
+      if (f.filename.startsWith(prefix)) {
+        out[f.filename.slice(prefix.length)] = { type, mode: f.file_permission, dirMode: f.directory_permission, content: f.content };
+      }
+    }
+  }
+  return out;
+}
+
+const KUBEADM_TREE = {
+  'pki/apiserver-etcd-client.crt': ['local_file', '0644'],
+  'pki/apiserver-etcd-client.key': ['local_sensitive_file', '0600'],
+  'pki/etcd/ca.crt': ['local_file', '0644'],
+  'pki/etcd/healthcheck-client.crt': ['local_file', '0644'],
+  'pki/etcd/healthcheck-client.key': ['local_sensitive_file', '0600'],
+  'pki/etcd/peer.crt': ['local_file', '0644'],
+  'pki/etcd/peer.key': ['local_sensitive_file', '0600'],
+  'pki/etcd/server.crt': ['local_file', '0644'],
+  'pki/etcd/server.key': ['local_sensitive_file', '0600'],
+  'etcd.service': ['local_file', '0644'],
+  'params.env': ['local_file', '0644'],
+  'manifest.tsv': ['local_file', '0644'],
+  'membership.env': ['local_file', '0644'],
+  'lib.sh': ['local_file', '0644'],
+  'provision.sh': ['local_file', '0644'],
+  'etcd-ops.sh': ['local_file', '0644'],
+};
+
+/** Undo Terraform's template escaping to get the text the host receives. */
+const asReceived = (text: string): string => text.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+
+describe('per-host bundles', () => {
+  const tf = synthSpec();
+
+  test.each(['e1', 'e2', 'e3'])("%s gets exactly kubeadm's layout, keys 0600 in sensitive files, dirs 0700", (member) => {
+    const files = bundleOf(tf, member);
+    expect(Object.fromEntries(Object.entries(files).map(([p, f]) => [p, [f.type, f.mode]]))).toEqual(KUBEADM_TREE);
+    for (const f of Object.values(files)) expect(f.dirMode).toBe('0700');
+  });
+
+  test('private keys only ever land in local_sensitive_file', () => {
+    for (const f of Object.values(tf.resource.local_file)) expect(f.content).not.toMatch(/private_key_pem/);
+    for (const f of Object.values(tf.resource.local_sensitive_file)) expect(f.content).toMatch(/^\$\{tls_private_key\.[a-z0-9_]+\.private_key_pem\}$/);
+  });
+
+  test('each member gets its own server, peer and healthcheck keys; the CA cert is shared', () => {
+    expect(bundleOf(tf, 'e1')['pki/etcd/server.key'].content).toBe('${tls_private_key.etcd_e1_server_key.private_key_pem}');
+    expect(bundleOf(tf, 'e2')['pki/etcd/peer.key'].content).toBe('${tls_private_key.etcd_e2_peer_key.private_key_pem}');
+    expect(bundleOf(tf, 'e3')['pki/etcd/healthcheck-client.key'].content).toBe('${tls_private_key.etcd_e3_healthcheck_client_key.private_key_pem}');
+    for (const m of ['e1', 'e2', 'e3']) expect(bundleOf(tf, m)['pki/etcd/ca.crt'].content).toBe('${tls_self_signed_cert.etcd_ca.cert_pem}');
+  });
+
+  test('by default the CA key goes to no host, and the manifest retires a stale one', () => {
+    const all = [...Object.values(tf.resource.local_file), ...Object.values(tf.resource.local_sensitive_file)];
+    expect(all.filter((f) => f.content === '${tls_private_key.etcd_ca_key.private_key_pem}')).toEqual([]);
+    expect(bundleOf(tf, 'e1')['manifest.tsv'].content.split('\n')).toContain('retire\t-\t/etc/kubernetes/pki/etcd/ca.key\t-\t0');
+  });
+
+  test("the host scripts are the package's files, byte for byte, the same for every member", () => {
+    for (const script of ['lib.sh', 'provision.sh', 'etcd-ops.sh']) {
+      const onDisk = readFileSync(join(__dirname, '..', '..', 'src', 'host', 'scripts', script), 'utf8');
+      for (const m of ['e1', 'e2', 'e3'])
+        expect({ m, script, same: asReceived(bundleOf(tf, m)[script].content) === onDisk }).toEqual({ m, script, same: true });
+    }
+  });
+
+  test("params.env carries the member's own values; membership.env the spec's members", () => {
+    const params = bundleOf(tf, 'e2')['params.env'].content;
+    expect(params).toContain('MEMBER_NAME=e2');
+    expect(params).toContain('PEER_URL=https://10.1.1.92:2380');
+    expect(bundleOf(tf, 'e2')['membership.env'].content).toBe(bundleOf(tf, 'e1')['membership.env'].content);
+  });
+
+  test('caKeyOnHosts "first" puts etcd/ca.key (0600) on the first member only, like kubeadm', () => {
+    const t = synthSpec(withSpec({ pki: { caKeyOnHosts: 'first' } }));
+    expect(bundleOf(t, 'e1')['pki/etcd/ca.key']).toMatchObject({
+      type: 'local_sensitive_file',
+      mode: '0600',
+      content: '${tls_private_key.etcd_ca_key.private_key_pem}',
+    });
+    expect(bundleOf(t, 'e2')['pki/etcd/ca.key']).toBeUndefined();
+    expect(bundleOf(t, 'e3')['pki/etcd/ca.key']).toBeUndefined();
+  });
+
+  test('caKeyOnHosts "all" puts it on every member', () => {
+    const t = synthSpec(withSpec({ pki: { caKeyOnHosts: 'all' } }));
+    for (const m of ['e1', 'e2', 'e3']) expect(bundleOf(t, m)['pki/etcd/ca.key']?.mode).toBe('0600');
+  });
+
+  test('localDir moves the trees; paths stay relative to the stack', () => {
+    const t = synthSpec(withSpec({ pki: { localDir: 'out/etcd-pki' } }));
+    const names = Object.values(t.resource.local_file).map((f) => f.filename);
+    expect(names.every((n) => n.startsWith('${path.module}/out/etcd-pki/'))).toBe(true);
+  });
+
+  test('a custom pkiDir is where the manifest places files', () => {
+    const t = synthSpec(withSpec({ paths: { pkiDir: '/srv/k8s/pki' } }));
+    const manifest = bundleOf(t, 'e2')['manifest.tsv'].content.split('\n');
+    expect(manifest).toContain('place\tpki/etcd/server.key\t/srv/k8s/pki/etcd/server.key\t0600\t1');
+    expect(bundleOf(t, 'e2')['etcd.service'].content).toContain('--cert-file=/srv/k8s/pki/etcd/server.crt');
+  });
+
+  test('scheduled snapshots add the service and timer to the bundle and the manifest; off, the manifest retires them', () => {
+    const on = bundleOf(synthSpec(withSpec({ snapshots: { enabled: true } })), 'e1');
+    expect(Object.keys(on)).toEqual(expect.arrayContaining(['etcd-snapshot.service', 'etcd-snapshot.timer']));
+    expect(on['manifest.tsv'].content).toContain('place\tetcd-snapshot.timer\t/etc/systemd/system/etcd-snapshot.timer\t0644\t0');
+    expect(bundleOf(tf, 'e1')['manifest.tsv'].content).toContain('retire\t-\t/etc/systemd/system/etcd-snapshot.timer\t-\t0');
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * The host side as shell: the scripts are real files, shellcheck-clean as files (following their
+ * `source` of lib.sh); the generated parameter files and every inline command Terraform runs are
+ * clean too, for specs that stress quoting (IPv6, custom paths, a mirror URL with a query string).
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ClusterSpec } from '../../src/config/types';
+import { HOST_SCRIPTS, HOST_SCRIPTS_DIR } from '../../src/host/scripts';
+import { shellcheck, shellcheckAvailable } from '../helpers/shellcheck';
+import { synthSpec, withSpec } from '../helpers/synth';
+
+/** Undo Terraform's template escaping to get the text the host receives. */
+const asReceived = (text: string): string => text.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+
+const SPECS: Array<[string, ClusterSpec]> = [
+  ['the default cluster', withSpec({})],
+  [
+    'IPv6 members, custom paths and ports, CA key on all hosts',
+    withSpec({
+      members: [
+        { name: 'a', address: 'fd00::a' },
+        { name: 'b', address: 'fd00::b' },
+        { name: 'c', address: 'fd00::c' },
+      ],
+      etcd: { clientPort: 12379, peerPort: 12380, metricsPort: 12381, dataDir: '/data/etcd', binDir: '/opt/etcd/bin', unitName: 'etcd-main' },
+      paths: { pkiDir: '/srv/pki', stateDir: '/srv/etcd-deploy' },
+      pki: { caKeyOnHosts: 'all' },
+      snapshots: { enabled: true, onCalendar: '*-*-* 02:00:00' },
+    }),
+  ],
+  [
+    'a mirror URL with a query string',
+    withSpec({ etcd: { version: '3.6.9', downloadUrl: 'https://mirror.example.com/e.tgz?sig=a&v={version}', sha256: 'd'.repeat(64) } }),
+  ],
+];
+
+const runCheck = shellcheckAvailable();
+(runCheck ? describe : describe.skip)('shellcheck', () => {
+  test.each(HOST_SCRIPTS.map((s) => [s]))('%s is clean as a file', (script) => {
+    let out = '';
+    try {
+      execFileSync('shellcheck', ['-x', '--severity', 'style', script], { cwd: HOST_SCRIPTS_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      out = String((e as { stdout?: Buffer }).stdout ?? e);
+    }
+    expect(out).toBe('');
+  });
+
+  test.each(SPECS)('%s: the generated parameter files and every inline command are clean', (_name, spec) => {
+    const tf = synthSpec(spec);
+    const texts: Array<[string, string, string]> = [];
+    for (const [id, f] of Object.entries(tf.resource.local_file)) {
+      if (/\/(params|membership)\.env$/.test(f.filename)) texts.push([id, asReceived(f.content), 'bash']);
+    }
+    for (const [id, r] of Object.entries(tf.resource.terraform_data)) {
+      for (const p of r.provisioner ?? []) {
+        if (p.file?.destination?.endsWith('.env')) texts.push([`${id} file`, asReceived(p.file.content), 'bash']);
+        if (p['remote-exec']?.inline) texts.push([`${id} inline`, `#!/bin/sh\n${asReceived(p['remote-exec'].inline.join('\n'))}\n`, 'sh']);
+      }
+    }
+    expect(texts.length).toBeGreaterThanOrEqual(3 * 2 + 3 * 2 + 3);
+    const findings = texts.map(([id, text, shell]) => [id, shellcheck(text, shell)]).filter(([, out]) => out !== '');
+    expect(findings).toEqual([]);
+  });
+});
+
+test('no shell body lives in the stack: Terraform only runs the host scripts (and makes the staging dir for the first upload)', () => {
+  const inline: string[] = [];
+  for (const [, spec] of SPECS) {
+    for (const r of Object.values(synthSpec(spec).resource.terraform_data) as Array<{ provisioner?: Array<Record<string, { inline?: string[] }>> }>) {
+      for (const p of r.provisioner ?? []) inline.push(...(p['remote-exec']?.inline ?? []));
+    }
+  }
+  const staging = /^rm -rf -- \S+\/staging && install -d -m 0700 \S+ \S+\/staging$/;
+  const runScript = /^bash \S+\.sh( [a-z-]+)?$/;
+  expect(inline.length).toBeGreaterThan(20);
+  expect(inline.filter((c) => !staging.test(c) && !runScript.test(c))).toEqual([]);
+});
+
+test('the scripts directory holds exactly the host scripts the package ships', () => {
+  const onDisk = execFileSync('ls', [HOST_SCRIPTS_DIR], { encoding: 'utf8' }).trim().split('\n');
+  expect(onDisk.filter((f) => f.endsWith('.sh')).sort()).toEqual([...HOST_SCRIPTS].sort());
+  expect(join(HOST_SCRIPTS_DIR, '..')).toMatch(/src\/host$/);
+});

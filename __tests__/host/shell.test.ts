@@ -1,0 +1,37 @@
+/**
+ * The shell unit tests of the host scripts (shell/*.bats, run by bats from Debian): the pure logic
+ * of lib.sh, provision.sh and etcd-ops.sh on a sandbox with stubbed etcdctl/systemctl/curl. Each
+ * .bats file is one jest test; a failure shows bats' TAP output.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const DIR = join(__dirname, 'shell');
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.bats'))
+  .sort();
+
+const available = spawnSync('bats', ['--version']).status === 0;
+if (!available) {
+  const msg = 'bats is not installed: the host scripts were NOT unit-tested (apt-get install bats)';
+  if (process.env.CI === 'true') throw new Error(msg);
+  console.warn(`SKIPPED: ${msg}`);
+}
+
+(available ? describe : describe.skip)('host scripts, unit-tested as shell (bats)', () => {
+  test('there are shell tests for lib.sh, provision.sh and etcd-ops.sh', () => {
+    expect(files).toEqual(expect.arrayContaining(['lib.bats', 'provision.bats', 'etcd-ops.bats']));
+  });
+
+  test.each(files.map((f) => [f]))(
+    '%s',
+    (file) => {
+      const r = spawnSync('bats', ['--tap', join(DIR, file)], { encoding: 'utf8', timeout: 120_000 });
+      const failed = r.stdout.split('\n').filter((l) => l.startsWith('not ok'));
+      expect({ status: r.status, failed, output: r.status === 0 ? '' : `${r.stdout}\n${r.stderr}` }).toEqual({ status: 0, failed: [], output: '' });
+      expect(r.stdout).toMatch(/^1\.\.\d+/);
+    },
+    180_000,
+  );
+});

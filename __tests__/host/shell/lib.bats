@@ -1,0 +1,106 @@
+#!/usr/bin/env bats
+# lib.sh: the pure logic shared by the host scripts, function by function.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup() {
+  sandbox
+  load_lib
+}
+teardown() { teardown_sandbox; }
+
+@test "upgrade path: patch upgrades and one minor up are allowed" {
+  run check_upgrade_path 3.5.33 3.5.35
+  [ "$status" -eq 0 ]
+  run check_upgrade_path 3.4.23 3.5.33
+  [ "$status" -eq 0 ]
+  run check_upgrade_path 3.5.33 3.6.14
+  [ "$status" -eq 0 ]
+  run check_upgrade_path 3.6.14 3.6.14-rc.1
+  [ "$status" -eq 0 ]
+}
+
+@test "upgrade path: a skipped minor is refused, naming the next step" {
+  run check_upgrade_path 3.4.23 3.6.14
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"refusing etcd 3.4.23 -> 3.6.14: upgrade one minor version at a time (first to 3.5.x)"* ]]
+}
+
+@test "upgrade path: downgrades and major changes are refused" {
+  run check_upgrade_path 3.6.14 3.5.33
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"downgrades are not supported (restore a snapshot instead)"* ]]
+  run check_upgrade_path 3.6.14 4.0.0
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"a major version change is not supported"* ]]
+}
+
+@test "upgrade path: 3.5 -> 3.6 needs the 3.5 patch the upgrade guide asks for" {
+  run check_upgrade_path "3.5.$((UPGRADE_FLOOR_3_5_PATCH - 1))" 3.6.14
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"3.5 -> 3.6 needs 3.5.$UPGRADE_FLOOR_3_5_PATCH or later first"* ]]
+  run check_upgrade_path "3.5.$UPGRADE_FLOOR_3_5_PATCH" 3.6.14
+  [ "$status" -eq 0 ]
+}
+
+MEMBERS='8e9e05c52164694d, started, e1, https://10.0.0.1:2380, https://10.0.0.1:2379, false
+91bc3c398fb3c146, started, e2, https://10.0.0.2:2380, https://10.0.0.2:2379, false
+fd422379fda50e48, unstarted, , https://10.0.0.4:2380, , false'
+
+@test "member list: a member's id and name by its peer URL; nothing for an unknown URL" {
+  [ "$(printf '%s\n' "$MEMBERS" | member_field https://10.0.0.2:2380 1)" = 91bc3c398fb3c146 ]
+  [ "$(printf '%s\n' "$MEMBERS" | member_field https://10.0.0.1:2380 3)" = e1 ]
+  [ -z "$(printf '%s\n' "$MEMBERS" | member_field https://10.0.0.9:2380 1)" ]
+}
+
+@test "member list: the names, sorted, space separated; an unstarted member (no name yet) keeps it from matching a spec" {
+  [ "$(printf 'a, started, e3, u, c, false\na, started, e1, u, c, false\n' | member_names)" = "e1 e3" ]
+  [ "$(printf '%s\n' "$MEMBERS" | member_names)" = " e1 e2" ]
+}
+
+@test "member list: the initial cluster of a joining member names itself, refuses another unstarted member" {
+  run bash -c ". '$SCRIPTS_DIR/lib.sh'; printf '%s\n' \"\$1\" | initial_cluster_of e4 https://10.0.0.4:2380" _ "$MEMBERS"
+  [ "$status" -eq 0 ]
+  [ "$output" = "e1=https://10.0.0.1:2380,e2=https://10.0.0.2:2380,e4=https://10.0.0.4:2380" ]
+  run bash -c ". '$SCRIPTS_DIR/lib.sh'; printf '%s\n' \"\$1\" | initial_cluster_of e5 https://10.0.0.5:2380" _ "$MEMBERS"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"unstarted member fd422379fda50e48 (https://10.0.0.4:2380) is in the way"* ]]
+}
+
+@test "quorum arithmetic: a removal must leave the other healthy members a majority of the rest" {
+  removal_keeps_quorum 3 3 # 2 of 2 remain
+  removal_keeps_quorum 5 5
+  removal_keeps_quorum 4 5 # 3 healthy of 4 remaining
+  run ! removal_keeps_quorum 3 5 # 2 healthy of 4 remaining: no majority
+  run ! removal_keeps_quorum 2 3 # 1 of 2
+  run ! removal_keeps_quorum 1 1 # the last member cannot be removed
+}
+
+@test "snapshot retention keeps the newest N scheduled snapshots of this member only" {
+  mkdir -p "$SANDBOX/snapshots"
+  for i in 1 2 3 4; do
+    touch -d "2026-01-0$i" "$SANDBOX/snapshots/etcd-e2-scheduled-2026010${i}T000000Z.db"
+  done
+  touch -d 2026-01-01 "$SANDBOX/snapshots/etcd-e1-scheduled-20260101T000000Z.db"
+  touch -d 2026-01-01 "$SANDBOX/snapshots/etcd-e2-pre-upgrade-20260101T000000Z.db"
+  run prune_snapshots "$SANDBOX/snapshots" 2
+  [ "$status" -eq 0 ]
+  [ "$(ls "$SANDBOX/snapshots" | sort | tr '\n' ' ')" = "etcd-e1-scheduled-20260101T000000Z.db etcd-e2-pre-upgrade-20260101T000000Z.db etcd-e2-scheduled-20260103T000000Z.db etcd-e2-scheduled-20260104T000000Z.db " ]
+  [[ "$output" == *"pruned $SANDBOX/snapshots/etcd-e2-scheduled-20260101T000000Z.db"* ]]
+}
+
+@test "a snapshot is saved through a .part file and named after the member, the tag and the time" {
+  cp "$SCRIPTS_DIR/lib.sh" "$SANDBOX/lib.sh"
+  cat >"$SANDBOX/bin/etcdctl" <<'CTL'
+#!/bin/bash
+for a in "$@"; do last="$a"; done
+echo data >"$last"
+CTL
+  chmod +x "$SANDBOX/bin/etcdctl"
+  run snapshot "$SANDBOX/snapshots" scheduled
+  [ "$status" -eq 0 ]
+  ls "$SANDBOX/snapshots"/etcd-e2-scheduled-*Z.db
+  [ -z "$(ls "$SANDBOX/snapshots" | grep '\.part$' || true)" ]
+  [ "$(stat -c %a "$SANDBOX/snapshots")" = 700 ]
+}

@@ -1,0 +1,83 @@
+import { ClusterSpec } from '../../src/config/types';
+import { synthSpec, withSpec } from '../helpers/synth';
+
+const triggersOf = (spec: ClusterSpec) => {
+  const tf = synthSpec(spec);
+  return Object.fromEntries(['e1', 'e2', 'e3'].map((m) => [m, tf.resource.terraform_data[`etcd_member_${m}`].triggers_replace]));
+};
+
+/** Which members' triggers differ between two specs. */
+function changedMembers(a: ClusterSpec, b: ClusterSpec): string[] {
+  const before = triggersOf(a);
+  const after = triggersOf(b);
+  return Object.keys(before).filter((m) => JSON.stringify(before[m]) !== JSON.stringify(after[m]));
+}
+
+const base = withSpec({});
+const members = base.members;
+
+describe('re-provisioning triggers', () => {
+  test('the triggers name every input: target, release, each file of the bundle but the member list, and each certificate', () => {
+    const t = triggersOf(base).e2;
+    expect(Object.keys(t).sort()).toEqual([
+      'etcd-ops.sh_sha256',
+      'etcd.service_sha256',
+      'etcd_release',
+      'lib.sh_sha256',
+      'manifest.tsv_sha256',
+      'member',
+      'params.env_sha256',
+      'pki/apiserver-etcd-client.crt',
+      'pki/etcd/ca.crt',
+      'pki/etcd/healthcheck-client.crt',
+      'pki/etcd/peer.crt',
+      'pki/etcd/server.crt',
+      'provision.sh_sha256',
+      'ssh_target',
+    ]);
+    expect(t['pki/etcd/server.crt']).toBe('${sha256(tls_locally_signed_cert.etcd_e2_server.cert_pem)}');
+    expect(JSON.stringify(t)).not.toMatch(/private_key/);
+  });
+
+  test('synthesizing twice gives identical triggers (stable plans, no needless re-provisioning)', () => {
+    expect(triggersOf(base)).toEqual(triggersOf(base));
+  });
+
+  test.each<[string, ClusterSpec, string[]]>([
+    ['extra SANs of e2', withSpec({ members: members.map((m) => (m.name === 'e2' ? { ...m, extraSans: ['etcd-2.example.com'] } : m)) }), []],
+    ['the SSH host of e3', withSpec({ members: members.map((m) => (m.name === 'e3' ? { ...m, sshHost: 'mgmt-e3.example.com' } : m)) }), ['e3']],
+    [
+      'the host key of e1',
+      withSpec({
+        members: members.map((m) =>
+          m.name === 'e1' ? { ...m, hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJdD7y3aLq454yWBdwLWbieU1ebz9/cu7/QEXn9OIeZJ' } : m,
+        ),
+      }),
+      [],
+    ],
+    ['the etcd release', withSpec({ etcd: { version: '3.5.33' } }), ['e1', 'e2', 'e3']],
+    ['the SSH port', withSpec({ ssh: { port: 2222 } }), ['e1', 'e2', 'e3']],
+    ['the health deadline (the ops script waits that long for health)', withSpec({ health: { timeoutSeconds: 60 } }), ['e1', 'e2', 'e3']],
+    ['turning on scheduled snapshots', withSpec({ snapshots: { enabled: true } }), ['e1', 'e2', 'e3']],
+    ['adding a member (membership.env is not a trigger)', withSpec({ members: [...members, { name: 'e4', address: '10.1.1.94' }] }), []],
+  ])('changing %s re-provisions %j', (_what, spec, expected) => {
+    expect(changedMembers(base, spec)).toEqual(expected);
+  });
+
+  test('a SAN change reaches only that member through its certificate (the CSR is replaced, so the cert hash changes at apply)', () => {
+    const spec = withSpec({ members: members.map((m) => (m.name === 'e2' ? { ...m, extraSans: ['etcd-2.example.com'] } : m)) });
+    const a = synthSpec(base).resource.tls_cert_request;
+    const b = synthSpec(spec).resource.tls_cert_request;
+    const differing = Object.keys(a).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+    expect(differing.sort()).toEqual(['etcd_e2_peer_csr', 'etcd_e2_server_csr']);
+  });
+
+  test('the health check re-runs when any member is replaced', () => {
+    const tf = synthSpec(base);
+    const health = tf.resource.terraform_data.etcd_health_check;
+    expect(health.triggers_replace.members).toBe(
+      '${join(",", [terraform_data.etcd_member_e1.id, terraform_data.etcd_member_e2.id, terraform_data.etcd_member_e3.id])}',
+    );
+    expect(health.depends_on).toEqual(['terraform_data.etcd_member_e1', 'terraform_data.etcd_member_e2', 'terraform_data.etcd_member_e3']);
+  });
+});

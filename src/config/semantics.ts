@@ -1,0 +1,193 @@
+/**
+ * Rules across fields, on the resolved spec (every default applied): unique names, addresses and
+ * SSH hosts; routable addresses; how many members may leave at once; the release and its
+ * checksum; ports, directories, validities and the health timing. Each finding names the spec path
+ * and the rule. Warnings (e.g. an even member count) do not fail the synth.
+ */
+import { isIP } from 'node:net';
+import { PINNED_RELEASES, pinnedSha256 } from './releases';
+import { canonicalIp } from './rules';
+import { SpecIssue } from './structure';
+import type { ResolvedClusterSpec } from './types';
+
+/** Directories the provisioner must never chmod 0700 or clean: a typo here would break the host. */
+const SYSTEM_DIRS = new Set([
+  '/',
+  '/bin',
+  '/boot',
+  '/dev',
+  '/etc',
+  '/home',
+  '/lib',
+  '/lib64',
+  '/opt',
+  '/proc',
+  '/root',
+  '/run',
+  '/sbin',
+  '/srv',
+  '/sys',
+  '/tmp',
+  '/usr',
+  '/usr/bin',
+  '/usr/lib',
+  '/usr/local',
+  '/usr/sbin',
+  '/var',
+  '/var/lib',
+  '/var/log',
+  '/var/tmp',
+]);
+
+function isUnroutableMemberAddress(ip: string): string | undefined {
+  if (isIP(ip) === 4) {
+    const first = Number(ip.split('.')[0]);
+    if (ip === '0.0.0.0') return 'the unspecified address';
+    if (first === 127) return 'a loopback address';
+    if (first >= 224) return 'a multicast or reserved address';
+    return undefined;
+  }
+  const c = canonicalIp(ip);
+  if (c === '::') return 'the unspecified address';
+  if (c === '::1') return 'a loopback address';
+  if (c.startsWith('ff')) return 'a multicast address';
+  return undefined;
+}
+
+const versionTuple = (v: string) => v.split('-')[0].split('.').map(Number) as [number, number, number];
+
+export interface SemanticFindings {
+  readonly issues: SpecIssue[];
+  readonly warnings: string[];
+}
+
+export function checkSemantics(spec: ResolvedClusterSpec, provided: ReadonlySet<string>): SemanticFindings {
+  const issues: SpecIssue[] = [];
+  const warnings: string[] = [];
+  checkMembers(spec, issues, warnings);
+  checkRelease(spec, provided, issues);
+  checkPortsAndDirs(spec, issues);
+  checkTiming(spec, issues);
+  return { issues, warnings };
+}
+
+function checkMembers(spec: ResolvedClusterSpec, issues: SpecIssue[], warnings: string[]): void {
+  const names = new Map<string, number>();
+  const addresses = new Map<string, number>();
+  const sshHosts = new Map<string, number>();
+  spec.members.forEach((m, i) => {
+    const at = `members[${i}]`;
+    const firstName = names.get(m.name);
+    if (firstName !== undefined)
+      issues.push({ path: `${at}.name`, message: `"${m.name}" is already used by members[${firstName}]: member names must be unique` });
+    else names.set(m.name, i);
+    const ip = canonicalIp(m.address);
+    const firstAddr = addresses.get(ip);
+    if (firstAddr !== undefined)
+      issues.push({ path: `${at}.address`, message: `"${m.address}" is already used by members[${firstAddr}]: member addresses must be unique` });
+    else addresses.set(ip, i);
+    const bad = isUnroutableMemberAddress(m.address);
+    if (bad) issues.push({ path: `${at}.address`, message: `"${m.address}" is ${bad}: members must reach each other on it` });
+    const firstSsh = sshHosts.get(m.sshHost);
+    if (firstSsh !== undefined)
+      issues.push({ path: `${at}.sshHost`, message: `"${m.sshHost}" is already the SSH host of members[${firstSsh}]: each member needs its own host` });
+    else sshHosts.set(m.sshHost, i);
+  });
+  const active = spec.members.filter((m) => !m.remove).length;
+  const removed = spec.members.length - active;
+  const majority = Math.floor(spec.members.length / 2) + 1;
+  if (removed > 0 && active < majority) {
+    issues.push({
+      path: 'members',
+      message: `removing ${removed} of ${spec.members.length} members in one apply would leave ${active}, below a majority (${majority}) of the current members: remove fewer per apply`,
+    });
+  } else if (spec.members.length > 0 && spec.members[0]?.remove) {
+    issues.push({
+      path: 'members[0].remove',
+      message: 'the first member runs the health check and cannot be removed: reorder the members so that a remaining member comes first',
+    });
+  }
+  if (active % 2 === 0 && active > 0) {
+    warnings.push(`${active} members: an even member count tolerates no more failures than ${active - 1} members; an odd count is recommended`);
+  }
+}
+
+function checkRelease(spec: ResolvedClusterSpec, provided: ReadonlySet<string>, issues: SpecIssue[]): void {
+  const { version, arch } = spec.etcd;
+  const [major, minor] = versionTuple(version);
+  if (major !== 3 || minor < 4) {
+    issues.push({ path: 'etcd.version', message: `"${version}" is not supported: this tool deploys etcd 3.4 or later within major version 3` });
+  }
+  const pinned = pinnedSha256(version, arch);
+  const mirror = provided.has('etcd.downloadUrl');
+  const sha = provided.has('etcd.sha256') ? spec.etcd.sha256 : undefined;
+  if (mirror && sha === undefined) {
+    issues.push({ path: 'etcd.sha256', message: 'is required when etcd.downloadUrl is set: a mirror must be verified against the checksum you expect' });
+  } else if (pinned === undefined && sha === undefined) {
+    issues.push({
+      path: 'etcd.sha256',
+      message: `is required for etcd ${version}/${arch}: only ${Object.keys(PINNED_RELEASES).join(', ')} have pinned checksums`,
+    });
+  } else if (pinned !== undefined && sha !== undefined && !mirror && sha !== pinned) {
+    issues.push({ path: 'etcd.sha256', message: `does not match the published sha256 of etcd ${version}/${arch} (${pinned})` });
+  }
+}
+
+function checkPortsAndDirs(spec: ResolvedClusterSpec, issues: SpecIssue[]): void {
+  const { etcd } = spec;
+  const ports = [
+    ['clientPort', etcd.clientPort],
+    ['peerPort', etcd.peerPort],
+    ['metricsPort', etcd.metricsPort],
+  ] as const;
+  ports.forEach(([key, p], i) => {
+    const clash = ports.slice(0, i).find(([, q]) => q === p);
+    if (clash) issues.push({ path: `etcd.${key}`, message: `${p} is already etcd.${clash[0]}: the three ports must differ` });
+  });
+
+  const dirs = [
+    ['snapshots.dir', spec.snapshots.dir],
+    ['etcd.dataDir', etcd.dataDir],
+    ['paths.stateDir', spec.paths.stateDir],
+    ['paths.pkiDir', spec.paths.pkiDir],
+  ] as const;
+  const example: Record<string, string> = {
+    'etcd.dataDir': '/var/lib/etcd',
+    'paths.stateDir': '/var/lib/etcd-deploy',
+    'paths.pkiDir': '/etc/kubernetes/pki',
+    'snapshots.dir': '/var/lib/etcd-snapshots',
+  };
+  for (const [key, dir] of dirs) {
+    if (SYSTEM_DIRS.has(dir)) issues.push({ path: key, message: `"${dir}" is a system directory: use a dedicated directory such as ${example[key]}` });
+  }
+  dirs.forEach(([key, dir], i) => {
+    dirs.forEach(([otherKey, other], j) => {
+      if (i !== j && (dir === other ? i > j : dir.startsWith(`${other}/`))) {
+        issues.push({ path: key, message: `"${dir}" overlaps ${otherKey} ("${other}"): data, state and PKI directories must be separate` });
+      }
+    });
+  });
+}
+
+function checkTiming(spec: ResolvedClusterSpec, issues: SpecIssue[]): void {
+  const { pki, health } = spec;
+  if (pki.certValidityHours > pki.caValidityHours)
+    issues.push({
+      path: 'pki.certValidityHours',
+      message: `${pki.certValidityHours} exceeds pki.caValidityHours (${pki.caValidityHours}): a leaf must not outlive its CA`,
+    });
+  if (pki.certEarlyRenewalHours >= pki.certValidityHours) {
+    issues.push({
+      path: 'pki.certEarlyRenewalHours',
+      message: `${pki.certEarlyRenewalHours} must be less than pki.certValidityHours (${pki.certValidityHours}), or every apply would renew the certificates`,
+    });
+  }
+  if (pki.caEarlyRenewalHours >= pki.caValidityHours) {
+    issues.push({
+      path: 'pki.caEarlyRenewalHours',
+      message: `${pki.caEarlyRenewalHours} must be less than pki.caValidityHours (${pki.caValidityHours}), or every apply would renew the CA`,
+    });
+  }
+  if (health.intervalSeconds >= health.timeoutSeconds)
+    issues.push({ path: 'health.intervalSeconds', message: `${health.intervalSeconds} must be less than health.timeoutSeconds (${health.timeoutSeconds})` });
+}

@@ -1,0 +1,171 @@
+/**
+ * Where everything lives on a host, in one place: kubeadm's PKI tree, the state dir and its
+ * files, the installed scripts, the units, the binaries, and each member's URLs. Whatever renders
+ * a path, a unit name or a URL takes it from here.
+ */
+import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
+import { hostPort, httpsUrl } from '../private/urls';
+
+/** Which certificate or key a PKI file holds. */
+export type PkiItem =
+  | 'ca.crt'
+  | 'ca.key'
+  | 'server.crt'
+  | 'server.key'
+  | 'peer.crt'
+  | 'peer.key'
+  | 'healthcheck-client.crt'
+  | 'healthcheck-client.key'
+  | 'apiserver-etcd-client.crt'
+  | 'apiserver-etcd-client.key';
+
+/** One file of a member's PKI tree: where it sits in the bundle and on the host. */
+export interface PkiFile {
+  readonly item: PkiItem;
+  /** Path inside the member's bundle directory, e.g. `pki/etcd/server.crt`. */
+  readonly bundlePath: string;
+  /** Absolute path on the host, e.g. `/etc/kubernetes/pki/etcd/server.crt`. */
+  readonly hostPath: string;
+  readonly mode: '0600' | '0644';
+  readonly sensitive: boolean;
+  /** etcd reads it: a change needs a restart. Client certs for others do not. */
+  readonly restartsEtcd: boolean;
+}
+
+/** kubeadm's layout, relative to its PKI directory. */
+const KUBEADM_LAYOUT: Record<PkiItem, { rel: string; restartsEtcd: boolean }> = {
+  'ca.crt': { rel: 'etcd/ca.crt', restartsEtcd: true },
+  'ca.key': { rel: 'etcd/ca.key', restartsEtcd: false },
+  'server.crt': { rel: 'etcd/server.crt', restartsEtcd: true },
+  'server.key': { rel: 'etcd/server.key', restartsEtcd: true },
+  'peer.crt': { rel: 'etcd/peer.crt', restartsEtcd: true },
+  'peer.key': { rel: 'etcd/peer.key', restartsEtcd: true },
+  'healthcheck-client.crt': { rel: 'etcd/healthcheck-client.crt', restartsEtcd: false },
+  'healthcheck-client.key': { rel: 'etcd/healthcheck-client.key', restartsEtcd: false },
+  'apiserver-etcd-client.crt': { rel: 'apiserver-etcd-client.crt', restartsEtcd: false },
+  'apiserver-etcd-client.key': { rel: 'apiserver-etcd-client.key', restartsEtcd: false },
+};
+
+/** Names of the files in a member's bundle (the staging dir on the host), besides `pki/`. */
+export const BUNDLE = {
+  unit: 'etcd.service',
+  snapshotService: 'etcd-snapshot.service',
+  snapshotTimer: 'etcd-snapshot.timer',
+  params: 'params.env',
+  manifest: 'manifest.tsv',
+  /** The spec's member list: deliberately not a trigger (see provisioning/member-triggers.ts). */
+  membership: 'membership.env',
+  lib: 'lib.sh',
+  provision: 'provision.sh',
+  ops: 'etcd-ops.sh',
+} as const;
+
+/** Files the health check uploads to the first member's state dir. */
+export const HEALTH_FILES = { script: 'health.sh', params: 'health.env' } as const;
+
+export interface UnitFile {
+  /** Unit name with its suffix, e.g. `etcd.service`. */
+  readonly name: string;
+  /** `/etc/systemd/system/<name>`. */
+  readonly path: string;
+}
+
+export interface HostLayout {
+  readonly pkiDir: string;
+  readonly pkiEtcdDir: string;
+  readonly dataDir: string;
+  readonly binDir: string;
+  readonly binaries: { readonly etcd: string; readonly etcdctl: string; readonly etcdutl: string };
+  readonly stateDir: string;
+  /** Where Terraform uploads the bundle; removed when provisioning ends. */
+  readonly stagingDir: string;
+  readonly installed: {
+    readonly lib: string;
+    readonly ops: string;
+    readonly params: string;
+    readonly membership: string;
+    readonly healthScript: string;
+    readonly healthParams: string;
+  };
+  /** Written at a member's first start: --initial-cluster, -state, -token. */
+  readonly bootstrapEnv: string;
+  /** Pre-upgrade snapshots. */
+  readonly upgradeSnapshotDir: string;
+  readonly scheduledSnapshotDir: string;
+  readonly etcdUnit: UnitFile & { readonly base: string };
+  readonly snapshotService: UnitFile;
+  readonly snapshotTimer: UnitFile;
+}
+
+const unitFile = (name: string): UnitFile => ({ name, path: `/etc/systemd/system/${name}` });
+
+/** The on-host layout of a cluster (the same on every member). */
+export function hostLayout(cluster: ResolvedCluster): HostLayout {
+  const { etcd, paths } = cluster;
+  const state = paths.stateDir;
+  const snapshotBase = `${etcd.unitName}-snapshot`;
+  return {
+    pkiDir: paths.pkiDir,
+    pkiEtcdDir: `${paths.pkiDir}/etcd`,
+    dataDir: etcd.dataDir,
+    binDir: etcd.binDir,
+    binaries: { etcd: `${etcd.binDir}/etcd`, etcdctl: `${etcd.binDir}/etcdctl`, etcdutl: `${etcd.binDir}/etcdutl` },
+    stateDir: state,
+    stagingDir: `${state}/staging`,
+    installed: {
+      lib: `${state}/${BUNDLE.lib}`,
+      ops: `${state}/${BUNDLE.ops}`,
+      params: `${state}/${BUNDLE.params}`,
+      membership: `${state}/${BUNDLE.membership}`,
+      healthScript: `${state}/${HEALTH_FILES.script}`,
+      healthParams: `${state}/${HEALTH_FILES.params}`,
+    },
+    bootstrapEnv: `${state}/bootstrap.env`,
+    upgradeSnapshotDir: `${state}/snapshots`,
+    scheduledSnapshotDir: cluster.snapshots.dir,
+    etcdUnit: { ...unitFile(`${etcd.unitName}.service`), base: etcd.unitName },
+    snapshotService: unitFile(`${snapshotBase}.service`),
+    snapshotTimer: unitFile(`${snapshotBase}.timer`),
+  };
+}
+
+export function caKeyGoesTo(cluster: ResolvedCluster, member: ResolvedMember): boolean {
+  return cluster.pki.caKeyOnHosts === 'all' || (cluster.pki.caKeyOnHosts === 'first' && member.index === 0);
+}
+
+/** Host path of a PKI item (whether or not a member gets it). */
+export function hostPkiPath(cluster: ResolvedCluster, item: PkiItem): string {
+  return `${cluster.paths.pkiDir}/${KUBEADM_LAYOUT[item].rel}`;
+}
+
+/** The kubeadm PKI tree of one member. Private keys are 0600 and sensitive; certs 0644. */
+export function memberPkiFiles(cluster: ResolvedCluster, member: ResolvedMember): PkiFile[] {
+  const items = (Object.keys(KUBEADM_LAYOUT) as PkiItem[]).filter((item) => item !== 'ca.key' || caKeyGoesTo(cluster, member));
+  return items.map((item) => {
+    const isKey = item.endsWith('.key');
+    return {
+      item,
+      bundlePath: `pki/${KUBEADM_LAYOUT[item].rel}`,
+      hostPath: hostPkiPath(cluster, item),
+      mode: isKey ? '0600' : '0644',
+      sensitive: isKey,
+      restartsEtcd: KUBEADM_LAYOUT[item].restartsEtcd,
+    };
+  });
+}
+
+/** PKI items a member does not get, whose files must go if an earlier apply placed them. */
+export function retiredPkiItems(cluster: ResolvedCluster, member: ResolvedMember): PkiItem[] {
+  return caKeyGoesTo(cluster, member) ? [] : ['ca.key'];
+}
+
+/** A member's URLs: what it advertises and listens on, and how the scripts reach it locally. */
+export function memberUrls(cluster: ResolvedCluster, member: ResolvedMember): { client: string; peer: string; local: string; metrics: string } {
+  const { etcd } = cluster;
+  return {
+    client: httpsUrl(member.address, etcd.clientPort),
+    peer: httpsUrl(member.address, etcd.peerPort),
+    local: httpsUrl('127.0.0.1', etcd.clientPort),
+    metrics: `http://${hostPort('127.0.0.1', etcd.metricsPort)}`,
+  };
+}

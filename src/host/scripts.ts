@@ -1,0 +1,24 @@
+/**
+ * The host scripts (scripts/*.sh), shipped with the package as real files and uploaded
+ * byte-for-byte: static across members and clusters (every per-member value is in params.env).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const HOST_SCRIPTS = ['lib.sh', 'provision.sh', 'etcd-ops.sh', 'health.sh'] as const;
+export type HostScript = (typeof HOST_SCRIPTS)[number];
+
+/** The directory of the scripts: next to this module, in the sources and in the built package. */
+export const HOST_SCRIPTS_DIR = path.join(__dirname, 'scripts');
+
+const cache = new Map<HostScript, string>();
+
+/** The text of a host script, read once. */
+export function hostScript(name: HostScript): string {
+  let text = cache.get(name);
+  if (text === undefined) {
+    text = fs.readFileSync(path.join(HOST_SCRIPTS_DIR, name), 'utf8');
+    cache.set(name, text);
+  }
+  return text;
+}

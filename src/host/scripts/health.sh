@@ -1,0 +1,69 @@
+#!/bin/bash
+# The health gate of a deploy, on the first member after every member is provisioned: waits for
+# `etcdctl endpoint health --cluster` with the healthcheck client certificate, then for the member
+# list to hold exactly the spec's names; on a failure, names each member with its health.
+# Runs from the state dir: params.env (the member's) and health.env (this run's expectations).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=/dev/null
+. "$HERE/params.env"
+# shellcheck source=/dev/null
+. "$HERE/health.env"
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+
+ctl_local() {
+  "$BIN_DIR/etcdctl" --endpoints="$LOCAL_ENDPOINT" --cacert="$CA_CERT" --cert="$CLIENT_CERT" --key="$CLIENT_KEY" \
+    --dial-timeout=3s --command-timeout=5s "$@"
+}
+
+# Names each member with the health of its client URL, so a failure says which host to look at.
+report_members() {
+  local list line name url
+  if ! list="$(ctl_local member list -w simple 2>&1)"; then
+    printf 'member list unavailable (no quorum?): %s\n' "$list"
+    printf 'expected members: %s\n' "$EXPECTED_MEMBERS"
+    return 0
+  fi
+  printf 'members:\n'
+  while IFS= read -r line; do
+    name="$(printf '%s' "$line" | awk -F', ' '{ print $3 }')"
+    url="$(printf '%s' "$line" | awk -F', ' '{ print $5 }' | cut -d ',' -f 1)"
+    if [ -z "$name" ]; then name='(not started)'; fi
+    if [ -n "$url" ] && "$BIN_DIR/etcdctl" --endpoints="$url" --cacert="$CA_CERT" --cert="$CLIENT_CERT" --key="$CLIENT_KEY" \
+      --dial-timeout=2s --command-timeout=3s endpoint health >/dev/null 2>&1; then
+      printf '  %s  %s  healthy\n' "$name" "$url"
+    else
+      printf '  %s  %s  UNHEALTHY\n' "$name" "$url"
+    fi
+  done <<<"$list"
+}
+
+started="$(date +%s)"
+attempt=0
+while :; do
+  attempt=$((attempt + 1))
+  # Healthy, and exactly the spec's members: a member leaving in the same apply may still be
+  # listed for a moment, so the member list is part of what is waited for.
+  if output="$(ctl_local endpoint health --cluster 2>&1)"; then
+    members="$(ctl_local member list -w simple 2>&1 || true)"
+    actual="$(printf '%s\n' "$members" | member_names)"
+    if [ "$actual" = "$EXPECTED_MEMBERS" ]; then
+      printf '%s\n' "$output"
+      break
+    fi
+    output="$(printf 'all listed members are healthy, but the member list does not match the spec.\n  expected: %s\n  actual:   %s\netcdctl member list:\n%s' "$EXPECTED_MEMBERS" "$actual" "$members")"
+  fi
+  elapsed=$(($(date +%s) - started))
+  if [ "$elapsed" -ge "$DEADLINE_SECONDS" ]; then
+    printf 'etcd cluster not healthy after %ss (%s attempts). Last output of etcdctl endpoint health --cluster:\n%s\n' \
+      "$elapsed" "$attempt" "$output" >&2
+    report_members >&2
+    printf 'On a failing member, look at: journalctl -u %s -n 50\n' "$UNIT_NAME" >&2
+    exit 1
+  fi
+  sleep "$INTERVAL_SECONDS"
+done
+
+printf 'etcd cluster healthy after %s attempt(s); members: %s\n' "$attempt" "$actual"

@@ -1,0 +1,84 @@
+#!/bin/bash
+# Shared functions of the host scripts (provision.sh, etcd-ops.sh, health.sh). Sourced, never run.
+# Every per-member value comes from params.env, sourced by the calling script before this file.
+# shellcheck shell=bash
+
+# log MESSAGE / die MESSAGE: one line, prefixed with the script's tag and the member name.
+log() { printf '[%s %s] %s\n' "$LOG_TAG" "$MEMBER_NAME" "$*"; }
+die() {
+  printf '[%s %s] ERROR: %s\n' "$LOG_TAG" "$MEMBER_NAME" "$*" >&2
+  exit 1
+}
+
+# ctl ARGS: etcdctl with the healthcheck client certificate (endpoints given by the caller).
+ctl() {
+  "$BIN_DIR/etcdctl" --cacert="$CA_CERT" --cert="$CLIENT_CERT" --key="$CLIENT_KEY" --dial-timeout=3s --command-timeout=10s "$@"
+}
+
+# version_core VERSION: "3.5.33" from "3.5.33" or "3.5.33-rc.1".
+version_core() { printf '%s' "${1%%-*}"; }
+
+# check_upgrade_path FROM TO: etcd upgrades one minor at a time, never down, and 3.5 -> 3.6 only
+# from the 3.5 patch etcd's upgrade guide asks for. Dies with the reason; returns 0 when allowed.
+check_upgrade_path() {
+  local from="$1" to="$2" fmaj fmin fpat tmaj tmin
+  IFS=. read -r fmaj fmin fpat <<<"$(version_core "$from")"
+  IFS=. read -r tmaj tmin _ <<<"$(version_core "$to")"
+  if [ "$fmaj" != "$tmaj" ]; then die "refusing etcd $from -> $to: a major version change is not supported"; fi
+  if [ "$tmin" -lt "$fmin" ]; then die "refusing etcd $from -> $to: downgrades are not supported (restore a snapshot instead)"; fi
+  if [ "$tmin" -gt $((fmin + 1)) ]; then die "refusing etcd $from -> $to: upgrade one minor version at a time (first to $fmaj.$((fmin + 1)).x)"; fi
+  if [ "$fmaj.$fmin" = 3.5 ] && [ "$tmin" = 6 ] && [ "$fpat" -lt "$UPGRADE_FLOOR_3_5_PATCH" ]; then
+    die "refusing etcd $from -> $to: 3.5 -> 3.6 needs 3.5.$UPGRADE_FLOOR_3_5_PATCH or later first"
+  fi
+  return 0
+}
+
+# member_field URL FIELD < `member list -w simple`: the field (1 id, 3 name) of the member whose
+# peer URL is URL.
+member_field() {
+  awk -F', ' -v url="$1" -v field="$2" '$4 == url { print $field }'
+}
+
+# member_names < `member list -w simple`: the names, sorted, one line, space separated.
+member_names() {
+  awk -F', ' 'NF >= 3 { print $3 }' | sort | tr '\n' ' ' | sed 's/ $//'
+}
+
+# initial_cluster_of NAME PEER_URL < `member list -w simple`: --initial-cluster for a joining
+# member: every listed member as name=peerURL, the unstarted one at PEER_URL named NAME. Fails
+# when another added member never started (it has no name yet).
+initial_cluster_of() {
+  awk -F', ' -v me="$1" -v url="$2" '
+    { name = $3; if (name == "" && $4 == url) name = me
+      if (name == "") { print "unstarted member " $1 " (" $4 ") is in the way" > "/dev/stderr"; bad = 1 }
+      out = out (out == "" ? "" : ",") name "=" $4 }
+    END { if (bad) exit 1; print out }'
+}
+
+# removal_keeps_quorum HEALTHY TOTAL: whether removing one healthy member of TOTAL leaves the
+# other healthy members a majority of the TOTAL - 1 that remain.
+removal_keeps_quorum() {
+  local healthy="$1" total="$2"
+  [ $((healthy - 1)) -ge $(((total - 1) / 2 + 1)) ]
+}
+
+# snapshot DIR TAG: etcdctl snapshot save of the local member into DIR, named after the member,
+# the tag and the time; written to a .part file first so that a failed save leaves no .db.
+snapshot() {
+  local dir="$1" tag="$2" file
+  install -d -m 0700 "$dir"
+  file="$dir/etcd-$MEMBER_NAME-$tag-$(date -u +%Y%m%dT%H%M%SZ).db"
+  ctl --endpoints="$LOCAL_ENDPOINT" snapshot save "$file.part" >/dev/null
+  mv -f "$file.part" "$file"
+  log "snapshot saved: $file"
+}
+
+# prune_snapshots DIR KEEP: keeps the KEEP newest scheduled snapshots of this member in DIR.
+prune_snapshots() {
+  local dir="$1" keep="$2" old
+  find "$dir" -maxdepth 1 -type f -name "etcd-$MEMBER_NAME-scheduled-*.db" -printf '%T@ %p\n' | sort -rn | tail -n +"$((keep + 1))" | cut -d ' ' -f 2- |
+    while IFS= read -r old; do
+      rm -f -- "$old"
+      log "pruned $old"
+    done
+}

@@ -1,0 +1,171 @@
+#!/bin/bash
+# Turns a plain host into an etcd member, or brings a member up to date: install the pinned etcd
+# release (verified), place the files of the manifest (PKI tree, unit, operations scripts), then
+# start, or restart when a file etcd reads changed. Terraform uploads this directory (the member's
+# bundle) to the staging dir and runs this script again whenever the member's inputs change.
+# Idempotent: running it twice changes nothing. Every per-member value is in params.env.
+set -euo pipefail
+umask 077
+
+HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=/dev/null
+. "$HERE/params.env"
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+LOG_TAG=etcd-deploy
+
+# Private keys must not linger in the staging area, whatever happens.
+cleanup() { rm -rf -- "$STAGING_DIR"; }
+trap cleanup EXIT
+
+[ "$(id -u)" -eq 0 ] || die "must run as root: connect as root or as a user with root rights"
+command -v systemctl >/dev/null 2>&1 || die "systemd is required on the host"
+
+# A restart etcd owes is kept on disk until it happens: a run interrupted after changing a file
+# etcd reads but before the restart leaves it owed, and the next run does it.
+RESTART_PENDING="$STATE_DIR/restart-pending"
+restart_needed=0
+upgrading=0
+if [ -f "$RESTART_PENDING" ]; then
+  restart_needed=1
+  if [ "$(cat "$RESTART_PENDING")" = upgrade ]; then upgrading=1; fi
+fi
+
+# owe_restart: record that etcd must restart, before making the change that needs it.
+owe_restart() {
+  restart_needed=1
+  if [ "$upgrading" = 1 ]; then echo upgrade >"$RESTART_PENDING"; else echo plain >"$RESTART_PENDING"; fi
+}
+
+download() {
+  if command -v curl >/dev/null 2>&1; then
+    curl --fail --silent --show-error --location --retry 3 --connect-timeout 15 --output "$2" "$1"
+  elif command -v wget >/dev/null 2>&1; then
+    wget --quiet --tries=3 --timeout=15 --output-document="$2" "$1"
+  else
+    die "neither curl nor wget is installed"
+  fi
+}
+
+# Download, verify, extract, then swap binaries in with rename(2). Skipped when this exact
+# release (version, arch, checksum) is already installed.
+install_etcd() {
+  local stamp="$STATE_DIR/installed-release"
+  local wanted="$ETCD_VERSION $ETCD_ARCH $ETCD_SHA256"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ] && [ -x "$BIN_DIR/etcd" ] && [ -x "$BIN_DIR/etcdctl" ]; then
+    log "etcd $ETCD_VERSION already installed in $BIN_DIR"
+    return 0
+  fi
+  local work actual src bin
+  if [ -f "$stamp" ]; then
+    check_upgrade_path "$(cut -d ' ' -f 1 "$stamp")" "$ETCD_VERSION"
+    upgrading=1
+  fi
+  work="$(mktemp -d "$STATE_DIR/download.XXXXXX")"
+  log "downloading $ETCD_URL"
+  if ! download "$ETCD_URL" "$work/etcd.tar.gz"; then
+    rm -rf -- "$work"
+    die "download failed: $ETCD_URL (installed binaries left untouched). Check etcd.downloadUrl in the cluster spec and that this host can reach it (mirror up, proxy, firewall, DNS), then apply again"
+  fi
+  actual="$(sha256sum "$work/etcd.tar.gz" | cut -d ' ' -f 1)"
+  if [ "$actual" != "$ETCD_SHA256" ]; then
+    rm -rf -- "$work"
+    die "checksum mismatch for $ETCD_URL: expected $ETCD_SHA256, got $actual (installed binaries left untouched). Set etcd.sha256 in the cluster spec to the release's published sha256 (SHA256SUMS), or fix the file the mirror serves, then apply again"
+  fi
+  tar -xzf "$work/etcd.tar.gz" -C "$work" --no-same-owner
+  src="$(find "$work" -mindepth 2 -maxdepth 2 -type f -name etcd -print -quit)"
+  src="$(dirname "$src")"
+  if [ ! -f "$src/etcd" ] || [ ! -f "$src/etcdctl" ]; then
+    rm -rf -- "$work"
+    die "the tarball from $ETCD_URL holds no etcd and etcdctl binaries"
+  fi
+  install -d -m 0755 "$BIN_DIR"
+  owe_restart
+  for bin in etcd etcdctl etcdutl; do
+    if [ -f "$src/$bin" ]; then install -m 0755 "$src/$bin" "$BIN_DIR/.$bin.new"; fi
+  done
+  for bin in etcd etcdctl etcdutl; do
+    if [ -f "$BIN_DIR/.$bin.new" ]; then mv -f "$BIN_DIR/.$bin.new" "$BIN_DIR/$bin"; fi
+  done
+  printf '%s\n' "$wanted" >"$stamp.new"
+  mv -f "$stamp.new" "$stamp"
+  rm -rf -- "$work"
+  log "installed etcd $ETCD_VERSION into $BIN_DIR"
+}
+
+# place STAGED_PATH DEST MODE RESTARTS: install a file atomically, only when it differs.
+place() {
+  local src="$STAGING_DIR/$1" dest="$2" mode="$3" restarts="$4"
+  [ -f "$src" ] || die "missing from the upload: $1"
+  if [ -f "$dest" ] && cmp -s "$src" "$dest" && [ "$(stat -c '%04a' "$dest")" = "$mode" ]; then
+    return 0
+  fi
+  if [ "$restarts" = 1 ]; then owe_restart; fi
+  install -m "$mode" -o root -g root "$src" "$dest.new"
+  mv -f "$dest.new" "$dest"
+  log "updated $dest"
+}
+
+# retire DEST: remove a file this tool no longer places (e.g. the CA key after an opt-out).
+retire() {
+  if [ -e "$1" ]; then
+    rm -f -- "$1"
+    log "removed $1"
+  fi
+}
+
+# apply_manifest FILE: every line "ACTION<TAB>STAGED<TAB>DEST<TAB>MODE<TAB>RESTARTS", in order:
+# dir (create DEST with MODE), place, retire.
+apply_manifest() {
+  local action staged dest mode restarts
+  while IFS=$'\t' read -r action staged dest mode restarts; do
+    case "$action" in
+      dir) install -d -m "$mode" "$dest" ;;
+      place) place "$staged" "$dest" "$mode" "$restarts" ;;
+      retire) retire "$dest" ;;
+      '' | '#'*) ;;
+      *) die "unknown manifest action: $action" ;;
+    esac
+  done <"$1"
+}
+
+install -d -m 0700 "$STATE_DIR"
+# A run killed mid-download leaves its work dir behind: clear those before starting.
+find "$STATE_DIR" -maxdepth 1 -type d -name 'download.*' -exec rm -rf -- {} +
+install_etcd
+
+if [ "$SNAPSHOTS_ENABLED" != 1 ]; then
+  # Scheduled snapshots are off: stop a timer left from an earlier apply (the manifest then
+  # retires its unit files).
+  systemctl disable --now "$SNAPSHOT_TIMER" 2>/dev/null || true
+fi
+# kubeadm's PKI tree, the unit, the operations scripts and their parameters
+apply_manifest "$STAGING_DIR/manifest.tsv"
+
+# etcd refuses or warns on a data dir that others can read
+install -d -m 0700 "$DATA_DIR"
+chmod 0700 "$DATA_DIR"
+
+systemctl daemon-reload
+systemctl enable --quiet "$UNIT"
+if [ ! -d "$DATA_DIR/member" ] && ! systemctl is-active --quiet "$UNIT"; then
+  # Never started: bootstrap a new cluster, or join the running one (decided on the host).
+  bash "$OPS_SCRIPT" first-start
+elif [ "$restart_needed" = 1 ]; then
+  # One member at a time under the cluster lock, each after the cluster is healthy again.
+  if [ "$upgrading" = 1 ]; then bash "$OPS_SCRIPT" restart-upgrade; else bash "$OPS_SCRIPT" restart; fi
+elif ! systemctl is-active --quiet "$UNIT"; then
+  systemctl reset-failed "$UNIT" 2>/dev/null || true
+  log "starting $UNIT_NAME"
+  systemctl start --no-block "$UNIT"
+else
+  log "nothing changed: $UNIT_NAME left running"
+fi
+rm -f -- "$RESTART_PENDING"
+
+if [ "$SNAPSHOTS_ENABLED" = 1 ]; then
+  systemctl daemon-reload
+  systemctl enable --quiet "$SNAPSHOT_TIMER"
+  systemctl restart "$SNAPSHOT_TIMER"
+  log "snapshot timer $SNAPSHOT_TIMER: $SNAPSHOT_ON_CALENDAR"
+fi
