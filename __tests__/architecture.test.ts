@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 const SRC = resolve(__dirname, '..', 'src');
 
 /** The data flow, upstream first. `.` is src/ itself (the constructs users compose), `cli` the entry. */
-const FLOW = ['private', 'config', 'host', 'pki', 'files', 'provisioning', 'health', 'outputs', '.', 'cli'];
+const FLOW = ['private', 'config', 'host', 'identity', 'pki', 'files', 'provisioning', 'health', 'outputs', '.', 'cli'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

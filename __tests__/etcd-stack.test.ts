@@ -19,7 +19,15 @@ describe('the default stack', () => {
     );
     expect(names.local_sensitive_file).toHaveLength(3 * 4);
     expect(names.local_file).toHaveLength(3 * 12);
-    expect(names.terraform_data).toEqual(['etcd_health_check', ...members.flatMap((m) => [`etcd_member_${m}`, `etcd_member_${m}_decommission`])].sort());
+    expect(names.terraform_data).toEqual(
+      [
+        'etcd_bootstrap',
+        'etcd_cluster',
+        'etcd_health_check',
+        'etcd_membership',
+        ...members.flatMap((m) => [`etcd_member_${m}`, `etcd_member_${m}_join`]),
+      ].sort(),
+    );
     expect(Object.keys(tf.resource).sort()).toEqual([
       'local_file',
       'local_sensitive_file',
@@ -94,10 +102,122 @@ describe('the default stack', () => {
     expect(tf).toMatchObject(expected);
   });
 
-  test('leaving the spec, or destroy, makes the member leave the cluster under the lock; no data is deleted', () => {
-    const d = synthSpec().resource.terraform_data.etcd_member_e1_decommission;
-    expect(d.triggers_replace).toEqual({ host: '10.1.1.93', user: 'root', port: '22', unit: 'etcd.service' });
-    expect(d.provisioner).toEqual([{ 'remote-exec': { when: 'destroy', inline: ['bash /var/lib/etcd-deploy/etcd-ops.sh leave'] } }]);
-    expect(JSON.stringify(d)).not.toMatch(/rm -rf/);
+  test('deleting an entry, or destroy, makes the member leave: one membership instance per member, its destroy-time step reads only self', () => {
+    const m = synthSpec().resource.terraform_data.etcd_membership;
+    expect(Object.keys(m.for_each)).toEqual(['e1', 'e2', 'e3']);
+    expect(m.for_each.e2).toEqual({
+      identity: { name: 'e2', address: '10.1.1.92' },
+      connection: expect.objectContaining({
+        command: 'bash /var/lib/etcd-deploy/etcd-ops.sh leave',
+        host: '10.1.1.92',
+        user: 'root',
+        port: 22,
+        removed: false,
+      }),
+    });
+    // Only the identity replaces an instance (a replacement leaves, then joins again); how to
+    // reach the host is input, updated in place without running anything.
+    expect(m.triggers_replace).toBe('${each.value.identity}');
+    expect(m.input).toBe('${each.value.connection}');
+    expect(m.provisioner).toEqual([
+      // first a note on the applying machine: what to do when the host cannot be reached
+      { 'local-exec': { when: 'destroy', command: 'echo ${self.input.note}' } },
+      {
+        'remote-exec': {
+          when: 'destroy',
+          inline: ['${self.input.command}'],
+          connection: {
+            type: 'ssh',
+            host: '${self.input.host}',
+            user: '${self.input.user}',
+            port: '${self.input.port}',
+            timeout: '${self.input.timeout}',
+            host_key: '${self.input.host_key}',
+          },
+        },
+      },
+    ]);
+    // Everything of a member goes after its instance: when leaving fails, nothing of it is destroyed.
+    expect(m.depends_on).toEqual(
+      ['e1', 'e2', 'e3'].flatMap((n) => [`terraform_data.etcd_member_${n}`]).concat(['e1', 'e2', 'e3'].map((n) => `terraform_data.etcd_member_${n}_join`)),
+    );
+    expect(JSON.stringify(m)).not.toMatch(/rm -rf|var\.ssh_private_key/);
+  });
+
+  test('with a key file, the destroy-time step reads the file named in its own input; never the key variable (plans would show it)', () => {
+    const m = synthSpec({ ...DEFAULT_CLUSTER_SPEC, ssh: { privateKeyFile: '~/.ssh/etcd_ed25519' } }).resource.terraform_data.etcd_membership;
+    expect(m.for_each.e1.connection.key_file).toBe('~/.ssh/etcd_ed25519');
+    expect(m.provisioner[1]['remote-exec'].connection.private_key).toBe('${file(pathexpand(self.input.key_file))}');
+    expect(synthSpec().resource.terraform_data.etcd_membership.provisioner[1]['remote-exec'].connection.private_key).toBeUndefined();
+  });
+
+  test('the bootstrap is recorded once: founders started as a new cluster, later changes ignored, so it never runs again', () => {
+    const b = synthSpec().resource.terraform_data.etcd_bootstrap;
+    expect(b.input).toEqual({ founders: ['e1', 'e2', 'e3'] });
+    expect(b.lifecycle).toEqual({ ignore_changes: ['input'] });
+    expect(b.triggers_replace).toBeUndefined();
+    expect(b.depends_on).toEqual(['terraform_data.etcd_member_e1', 'terraform_data.etcd_member_e2', 'terraform_data.etcd_member_e3']);
+    expect(
+      b.provisioner.map((p: { 'remote-exec': { inline: string[]; connection: { host: string } } }) => [
+        p['remote-exec'].connection.host,
+        p['remote-exec'].inline,
+      ]),
+    ).toEqual([
+      ['10.1.1.93', ['bash /var/lib/etcd-deploy/etcd-ops.sh found']],
+      ['10.1.1.92', ['bash /var/lib/etcd-deploy/etcd-ops.sh found']],
+      ['10.1.1.91', ['bash /var/lib/etcd-deploy/etcd-ops.sh found']],
+    ]);
+  });
+
+  test('every member has a join step after the bootstrap, re-run when the member is re-provisioned; it never bootstraps', () => {
+    const j = synthSpec().resource.terraform_data.etcd_member_e2_join;
+    expect(j.triggers_replace).toEqual({ provisioner: '${terraform_data.etcd_member_e2.id}' });
+    expect(j.depends_on).toEqual(['terraform_data.etcd_bootstrap', 'terraform_data.etcd_member_e2']);
+    expect(j.provisioner).toEqual([{ 'remote-exec': { inline: ['bash /var/lib/etcd-deploy/etcd-ops.sh ensure-member'] } }]);
+    expect(j.connection.host).toBe('10.1.1.92');
+  });
+
+  test('remove: true takes the member out from a member that stays, then retires its host if it answers (a dead host does not block)', () => {
+    const spec = { ...DEFAULT_CLUSTER_SPEC, members: DEFAULT_CLUSTER_SPEC.members.map((m, i) => (i === 0 ? { ...m, remove: true } : m)) };
+    const tf = synthSpec(spec);
+    const data = tf.resource.terraform_data;
+    expect(Object.keys(data).filter((n) => n.includes('e1'))).toEqual(['etcd_member_e1_removal']);
+    const removal = data.etcd_member_e1_removal;
+    expect(removal.triggers_replace).toEqual({ member: 'e1', address: '10.1.1.93' });
+    const [onPeer, onHost] = removal.provisioner.map((p: { 'remote-exec': unknown }) => p['remote-exec']);
+    expect(onPeer).toMatchObject({
+      inline: ['bash /var/lib/etcd-deploy/etcd-ops.sh remove-member e1 https://10.1.1.93:2380 https://10.1.1.93:2379'],
+      connection: { host: '10.1.1.92' },
+    });
+    expect(onHost).toMatchObject({
+      inline: ['bash /var/lib/etcd-deploy/etcd-ops.sh retire'],
+      connection: { host: '10.1.1.93', timeout: '20s' },
+      on_failure: 'continue',
+    });
+    // Deleting the entry later runs a no-op on a member that stays.
+    expect(data.etcd_membership.for_each.e1.connection).toMatchObject({ command: 'true', host: '10.1.1.92', removed: true });
+    // The first member that stays runs the health gate and gets the CA key when it goes to "first".
+    expect(data.etcd_health_check.connection.host).toBe('10.1.1.92');
+    expect(tf.resource.local_file).not.toHaveProperty('etcd_e1_file_params_env');
+    const withCaKey = synthSpec({ ...spec, pki: { caKeyOnHosts: 'first' } });
+    expect(Object.keys(withCaKey.resource.local_sensitive_file).filter((n) => n.endsWith('_pki_etcd_ca_key'))).toEqual(['etcd_e2_file_pki_etcd_ca_key']);
+  });
+});
+
+describe('the cluster identity', () => {
+  test('is one terraform_data created once; its id is the default cluster token, unique per cluster and kept in state', () => {
+    const tf = synthSpec();
+    expect(tf.resource.terraform_data.etcd_cluster).toEqual({ lifecycle: { ignore_changes: ['input'] }, input: { token: null } });
+    const params = (Object.values(tf.resource.local_file) as Array<{ filename: string; content: string }>).find((f) => f.filename.endsWith('/e1/params.env'));
+    expect(params?.content).toContain('CLUSTER_TOKEN=${terraform_data.etcd_cluster.id}');
+    expect(params?.content).toContain('CLUSTER_ID=${terraform_data.etcd_cluster.id}');
+    expect(JSON.stringify(tf)).not.toContain('etcd-cluster\\n');
+  });
+
+  test('a token set in the spec is used as given', () => {
+    const tf = synthSpec({ ...DEFAULT_CLUSTER_SPEC, etcd: { clusterToken: 'prod-east' } });
+    const params = (Object.values(tf.resource.local_file) as Array<{ filename: string; content: string }>).find((f) => f.filename.endsWith('/e1/params.env'));
+    expect(params?.content).toContain('CLUSTER_TOKEN=prod-east');
+    expect(tf.resource.terraform_data.etcd_cluster.input).toEqual({ token: 'prod-east' });
   });
 });

@@ -27,13 +27,16 @@ describe('main.ts', () => {
     expect(r.status).toBe(0);
     const tf = JSON.parse(readFileSync(stackFile(), 'utf8'));
     expect(Object.keys(tf.resource.terraform_data).sort()).toEqual([
+      'etcd_bootstrap',
+      'etcd_cluster',
       'etcd_health_check',
       'etcd_member_e1',
-      'etcd_member_e1_decommission',
+      'etcd_member_e1_join',
       'etcd_member_e2',
-      'etcd_member_e2_decommission',
+      'etcd_member_e2_join',
       'etcd_member_e3',
-      'etcd_member_e3_decommission',
+      'etcd_member_e3_join',
+      'etcd_membership',
     ]);
   }, 30000);
 

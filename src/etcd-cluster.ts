@@ -5,38 +5,47 @@ import type { EtcdClusterProps } from './config/types';
 import { validateClusterSpec } from './config/validate';
 import { MemberBundle } from './files/member-bundle';
 import { EtcdHealthCheck } from './health/health-check';
+import { ClusterIdentity } from './identity/cluster-identity';
 import { clientEndpoints, kubeadmClusterConfiguration } from './outputs/kubeadm-config';
 import { EtcdPki } from './pki/etcd-pki';
 import { setResourcePrefix } from './private/names';
 import type { TerraformData } from './private/terraform-data';
 import { ensureProviders } from './providers';
+import { EtcdBootstrap } from './provisioning/bootstrap';
 import { EtcdMemberProvisioner } from './provisioning/member-provisioner';
-import { MemberDecommission } from './provisioning/member-decommission';
+import { MemberJoin } from './provisioning/member-join';
 import { MemberRemoval } from './provisioning/member-removal';
+import { ClusterMembership } from './provisioning/membership';
 import { keyExpression } from './provisioning/ssh-connection';
 
 /** The per-member parts of a cluster, for composition. */
 export interface EtcdMemberParts {
-  readonly bundle: MemberBundle;
+  /** Absent for a member marked `remove: true`. */
+  readonly bundle?: MemberBundle;
   /** Absent for a member marked `remove: true`. */
   readonly provisioner?: EtcdMemberProvisioner;
+  /** Absent for a member marked `remove: true`. */
+  readonly join?: MemberJoin;
   /** Present only for a member marked `remove: true`. */
   readonly removal?: MemberRemoval;
-  readonly decommission: MemberDecommission;
 }
 
 /**
  * A TLS-secured external etcd cluster for kubeadm on existing Linux hosts: the etcd CA and
  * kubeadm's certificates, one PKI tree per host, SSH provisioning of etcd as a systemd service,
- * and a final health gate. Props are validated at synth: a bad value throws a
- * `SpecValidationError` naming it and the rule, before any resource exists. Resource names start
- * with the construct id (`etcd_member_e1` for id `etcd`).
+ * a bootstrap recorded once in Terraform state, learner joins, removals that work for dead hosts,
+ * leaving on deletion and destroy, and a final health gate. Props are validated at synth: a bad
+ * value throws a `SpecValidationError` naming it and the rule, before any resource exists.
+ * Resource names start with the construct id (`etcd_member_e1` for id `etcd`).
  */
 export class EtcdCluster extends Construct {
   /** The validated props with every default applied. */
   readonly cluster: ResolvedCluster;
+  readonly identity: ClusterIdentity;
   readonly pki: EtcdPki;
   readonly members: Readonly<Record<string, EtcdMemberParts>>;
+  readonly bootstrap: EtcdBootstrap;
+  readonly membership: ClusterMembership;
   readonly healthCheck: EtcdHealthCheck;
   /** Declared when no `ssh.privateKeyFile` is given: set it, or leave it null to use the SSH agent. */
   readonly sshPrivateKeyVariable?: TerraformVariable;
@@ -61,34 +70,49 @@ export class EtcdCluster extends Construct {
       });
       // An explicit null default keeps the variable optional (cdktf cannot express it directly).
       variable.addOverride('default', null);
+      // A fixed name, whatever the construct id: pipelines set TF_VAR_ssh_private_key.
       variable.overrideLogicalId('ssh_private_key');
       this.sshPrivateKeyVariable = variable;
     }
     const privateKey = keyExpression(this.cluster, this.sshPrivateKeyVariable?.stringValue);
+    const cluster = this.cluster;
+    const active = cluster.members.filter((m) => !m.remove);
 
-    this.pki = new EtcdPki(this, 'pki', { cluster: this.cluster });
+    this.identity = new ClusterIdentity(this, 'identity', { cluster });
+    this.pki = new EtcdPki(this, 'pki', { cluster });
     const members: Record<string, EtcdMemberParts> = {};
-    const gates: TerraformData[] = [];
-    for (const member of this.cluster.members) {
+    const provisioners: TerraformData[] = [];
+    for (const member of active) {
       const scopeOf = new Construct(this, `member-${member.name}`);
-      const bundle = new MemberBundle(scopeOf, 'bundle', { cluster: this.cluster, member, pki: this.pki });
+      const bundle = new MemberBundle(scopeOf, 'bundle', { cluster, member, pki: this.pki, identity: this.identity.refs });
+      const provisioner = new EtcdMemberProvisioner(scopeOf, 'provisioner', { cluster, member, pki: this.pki, bundle, privateKey });
+      members[member.name] = { bundle, provisioner };
+      provisioners.push(provisioner.resource);
+    }
+    this.bootstrap = new EtcdBootstrap(this, 'bootstrap', { cluster, founders: active, after: provisioners, privateKey });
+    const gates: TerraformData[] = [];
+    for (const member of cluster.members) {
+      const scopeOf = (this.node.tryFindChild(`member-${member.name}`) as Construct | undefined) ?? new Construct(this, `member-${member.name}`);
       if (member.remove) {
-        // Keeps bundle and decommission: destroying them now would stop etcd before the removal.
-        const removal = new MemberRemoval(scopeOf, 'removal', { cluster: this.cluster, member, privateKey });
-        const decommission = new MemberDecommission(scopeOf, 'decommission', { cluster: this.cluster, member, after: removal.resource });
-        members[member.name] = { bundle, removal, decommission };
+        const removal = new MemberRemoval(scopeOf, 'removal', { cluster, member, peer: active[0], privateKey });
+        members[member.name] = { removal };
         gates.push(removal.resource);
       } else {
-        const provisioner = new EtcdMemberProvisioner(scopeOf, 'provisioner', { cluster: this.cluster, member, pki: this.pki, bundle, privateKey });
-        const decommission = new MemberDecommission(scopeOf, 'decommission', { cluster: this.cluster, member, after: provisioner.resource });
-        members[member.name] = { bundle, provisioner, decommission };
-        gates.push(provisioner.resource);
+        const provisioner = members[member.name].provisioner as EtcdMemberProvisioner;
+        const join = new MemberJoin(scopeOf, 'join', { cluster, member, provisioner: provisioner.resource, bootstrap: this.bootstrap.resource, privateKey });
+        members[member.name] = { ...members[member.name], join };
+        gates.push(join.resource);
       }
     }
     this.members = members;
-    this.healthCheck = new EtcdHealthCheck(this, 'health', { cluster: this.cluster, after: gates, privateKey });
-    this.clientEndpoints = clientEndpoints(this.cluster);
-    this.kubeadmClusterConfiguration = kubeadmClusterConfiguration(this.cluster);
+    const removals = Object.values(members).flatMap((parts) => (parts.removal ? [parts.removal.resource] : []));
+    const joins = Object.values(members).flatMap((parts) => (parts.join ? [parts.join.resource] : []));
+    // Everything of a member is destroyed only after its membership instance: when leaving fails
+    // (an unreachable host), nothing of that member is gone.
+    this.membership = new ClusterMembership(this, 'membership', { cluster, after: [...provisioners, ...joins, ...removals] });
+    this.healthCheck = new EtcdHealthCheck(this, 'health', { cluster, gates, after: [this.membership.resource], privateKey });
+    this.clientEndpoints = clientEndpoints(cluster);
+    this.kubeadmClusterConfiguration = kubeadmClusterConfiguration(cluster);
   }
 
   /** PEM of the etcd CA certificate (a Terraform reference). */

@@ -16,6 +16,9 @@ export type { EtcdPki, LeafCertificate, MemberCertificates } from './pki/etcd-pk
 export type { MemberBundle } from './files/member-bundle';
 export type { EtcdMemberProvisioner } from './provisioning/member-provisioner';
 export type { MemberRemoval } from './provisioning/member-removal';
-export type { MemberDecommission } from './provisioning/member-decommission';
+export type { MemberJoin } from './provisioning/member-join';
+export type { EtcdBootstrap } from './provisioning/bootstrap';
+export type { ClusterMembership } from './provisioning/membership';
+export type { ClusterIdentity } from './identity/cluster-identity';
 export type { EtcdHealthCheck } from './health/health-check';
 export type { TerraformData } from './private/terraform-data';

@@ -33,7 +33,7 @@ describe('resolving a spec', () => {
   const defaults = literalDefaults(CLUSTER_SPEC_FIELD, '');
 
   test('applies every literal default of the descriptor', () => {
-    expect(defaults.length).toBeGreaterThan(25);
+    expect(defaults.length).toBeGreaterThan(24);
     expect(defaults.filter(([path, dflt]) => get(value, path) !== dflt)).toEqual([]);
   });
 

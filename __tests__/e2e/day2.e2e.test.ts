@@ -3,10 +3,10 @@
 // "rolling renewal", "rolling upgrade", "snapshots").
 import { Lab } from '../../test-doubles/lab/lab';
 import { LabDeployment } from '../../test-doubles/lab/deploy';
-import { ClusterSpec } from '../../src/config/types';
 import { DEFAULT_ETCD_VERSION } from '../../src/config/releases';
 import { DEBIAN_ETCD_VERSION } from '../../test-doubles/lab/artefacts';
 import {
+  deployed,
   describeLab,
   etcdProcess,
   etcdVersionOn,
@@ -20,18 +20,6 @@ import {
 } from './support';
 
 const FIRST_THREE = ['https://198.51.100.11:2379', 'https://198.51.100.12:2379', 'https://198.51.100.13:2379'];
-
-/** A lab of `hosts` hosts whose spec lists only the first `members` of them; applied and healthy. */
-async function deployed(hosts: number, members: number, patch: Partial<ClusterSpec> = {}): Promise<{ lab: Lab; d: LabDeployment }> {
-  const { lab, deployment: d } = await labWithDeployment(hosts, patch);
-  d.synth({ ...d.spec, members: d.spec.members.slice(0, members) });
-  const r = await d.apply();
-  if (r.code !== 0) {
-    await lab.down();
-    throw new Error(`initial apply failed (${r.log}):\n${r.stdout.slice(-3000)}\n${r.stderr}`);
-  }
-  return { lab, d };
-}
 
 async function writeKeys(d: LabDeployment, prefix: string, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
@@ -100,13 +88,21 @@ describeLab('scale out', () => {
     d.synth({ ...d.spec, members: five });
     const plan = await d.plan();
     const replaced = [...plan.stdout.matchAll(/# (terraform_data\.\S+) must be replaced/g)].map((m) => m[1]);
+    // The health gate, and the local copies of the existing members' member list (a local_file is
+    // replaced when its content changes; no provisioner has it as a trigger).
     expect(replaced).toEqual(['terraform_data.etcd_health_check']);
+    expect([...plan.stdout.matchAll(/# (local_file\.\S+) must be replaced/g)].map((m) => m[1]).sort()).toEqual(
+      ['e1', 'e2', 'e3'].map((n) => `local_file.etcd_${n}_file_membership_env`),
+    );
     const r = await d.apply();
     const w = await writer.stop();
     log(`[scale out] apply ${r.ms} ms; writes ${w.writes}, failures ${w.failures}, longest write gap ${w.maxGapMs} ms`);
     expectTerraformOk(r);
-    expect(r.stdout).toMatch(/adding e4 .* to the running cluster/);
-    expect(r.stdout).toMatch(/adding e5 .* to the running cluster/);
+    // Each joins as a learner, one at a time under the lock, and is promoted once caught up.
+    for (const h of ['e4', 'e5']) {
+      expect(r.stdout).toMatch(new RegExp(`adding ${h} \\(https://198\\.51\\.100\\.1${h.slice(1)}:2380\\) as a learner`));
+      expect(r.stdout).toMatch(new RegExp(`promoted ${h} \\([0-9a-f]+\\) to a voting member`));
+    }
     expect(r.stdout).toMatch(/etcd cluster healthy after \d+ attempt\(s\); members: e1 e2 e3 e4 e5/);
     expect(await memberNames(d, FIRST_THREE)).toEqual(['e1', 'e2', 'e3', 'e4', 'e5']);
     expect(await Promise.all(['e1', 'e2', 'e3'].map((h) => etcdProcess(lab, h)))).toEqual(before);
@@ -311,5 +307,15 @@ describeLab('snapshots', () => {
       ].join('\n'),
     );
     expect(restored.split('\n').filter(Boolean).sort()).toEqual(expectedValues(20));
+
+    // A snapshot that cannot be taken fails the job loudly (systemd records the failure), and the
+    // earlier snapshots stay.
+    const before = await onHost(lab, 'e3', 'ls /var/lib/etcd-snapshots/ | sort');
+    await onHost(lab, 'e3', 'systemctl stop etcd-snapshot.timer etcd.service');
+    expect(await onHost(lab, 'e3', 'systemctl start etcd-snapshot.service >/dev/null 2>&1; echo $?')).not.toBe('0');
+    expect(await onHost(lab, 'e3', 'systemctl is-failed etcd-snapshot.service || true')).toBe('failed');
+    expect(await onHost(lab, 'e3', 'journalctl -u etcd-snapshot.service --no-pager -o cat | grep -c "scheduled snapshot failed" || true')).not.toBe('0');
+    expect(await onHost(lab, 'e3', 'ls /var/lib/etcd-snapshots/ | sort')).toBe(before);
+    await onHost(lab, 'e3', 'systemctl start etcd.service etcd-snapshot.timer');
   }, 300_000);
 });

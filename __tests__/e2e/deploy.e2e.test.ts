@@ -126,13 +126,15 @@ describe.each(ENGINES)('%s', (label, engine) => {
         expect(await onHost(lab, host, 'stat -c "%a %U" /var/lib/etcd')).toBe('700 root');
         expect(await onHost(lab, host, 'ls /var/lib/etcd')).toBe('member');
         expect(await onHost(lab, host, 'systemctl is-enabled etcd; systemctl is-active etcd')).toBe('enabled\nactive');
-        // Staging (with its keys) is gone; the stamp, the ops tools and the bootstrap decision remain.
+        // Staging (with its keys) is gone; the install stamp, the member's stamp (cluster id, name,
+        // unit, data dir), the ops tools and the bootstrap decision remain.
         const state = [
           'bootstrap.env',
           'etcd-ops.sh',
           ...(host === 'e1' ? ['health.env', 'health.sh'] : []),
           'installed-release',
           'lib.sh',
+          'member.env',
           'membership.env',
           'params.env',
         ];
@@ -198,6 +200,7 @@ describe.each(ENGINES)('%s', (label, engine) => {
         'local_file.etcd_e2_file_pki_etcd_server_crt',
         'terraform_data.etcd_health_check',
         'terraform_data.etcd_member_e2',
+        'terraform_data.etcd_member_e2_join',
         'tls_cert_request.etcd_e2_peer_csr',
         'tls_cert_request.etcd_e2_server_csr',
         'tls_locally_signed_cert.etcd_e2_peer',
@@ -206,7 +209,11 @@ describe.each(ENGINES)('%s', (label, engine) => {
       const r = await d.apply();
       expect({ code: r.code, tail: r.stdout.slice(-1500) }).toMatchObject({ code: 0 });
       const { created } = actions(r.stdout);
-      expect(created.filter((c) => c.startsWith('terraform_data.')).sort()).toEqual(['terraform_data.etcd_health_check', 'terraform_data.etcd_member_e2']);
+      expect(created.filter((c) => c.startsWith('terraform_data.')).sort()).toEqual([
+        'terraform_data.etcd_health_check',
+        'terraform_data.etcd_member_e2',
+        'terraform_data.etcd_member_e2_join',
+      ]);
       const after = Object.fromEntries(await Promise.all(lab.hosts.map(async (h) => [h.name, await etcdProcess(lab, h.name)] as const)));
       expect(after.e1).toBe(before.e1);
       expect(after.e3).toBe(before.e3);
@@ -222,7 +229,7 @@ describe.each(ENGINES)('%s', (label, engine) => {
       log(
         r.stdout
           .split('\n')
-          .filter((l) => /etcd-ops|decommission \(remote-exec\)/.test(l))
+          .filter((l) => /etcd-ops|membership\["e\d"\] \(remote-exec\)/.test(l))
           .join('\n'),
       );
       expect({ code: r.code, tail: r.stdout.slice(-1500) }).toMatchObject({ code: 0 });

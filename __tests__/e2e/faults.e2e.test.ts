@@ -192,25 +192,42 @@ describeLab('fault: host unreachable during first apply', () => {
     const text = all(failed);
     // Which resource and which host: the operator knows where to look.
     expect(text).toMatch(/with terraform_data\.etcd_member_e3/);
-    expect(text).toMatch(/198\.51\.100\.13:22/);
+    // The host it could not reach: in the error when a connection attempt failed before the
+    // timeout, otherwise (a dial still hanging at the deadline: "timeout - last error: <nil>")
+    // in that resource's "Connecting to remote host" lines.
+    expect(text).toMatch(/198\.51\.100\.13:22|terraform_data\.etcd_member_e3 \(remote-exec\):\s+Host: 198\.51\.100\.13\n/);
     expect(text).not.toMatch(/with terraform_data\.etcd_member_e[12]\b/);
     // The health gate never ran: it waits for every member.
     expect(createdNullResources(failed.stdout)).not.toContain('terraform_data.etcd_health_check');
     expect(createdNullResources(failed.stdout)).toEqual(expect.arrayContaining(['terraform_data.etcd_member_e1', 'terraform_data.etcd_member_e2']));
 
+    // The founders provisioned so far were not started: the one bootstrap waits for all of them,
+    // so no two-member cluster formed without e3.
+    for (const h of ['e1', 'e2']) {
+      expect(await onHost(lab, h, 'systemctl is-active etcd || true; ls /var/lib/etcd 2>/dev/null | wc -l')).toBe('inactive\n0');
+    }
+
     await lab.isolateHost('e3', false);
-    const before = { e1: await etcdProcess(lab, 'e1'), e2: await etcdProcess(lab, 'e2') };
     const again = await d.apply();
     log(`[faults] re-apply with e3 back: exit ${again.code} after ${again.ms} ms (${again.log})`);
     expectExit(again, 0);
     expect(again.stdout).toMatch(HEALTHY);
-    // Only what was missing ran: e3 and the gate; e1 and e2 were not touched.
+    // Only what was missing ran: e3's provisioner, then the bootstrap of all three founders, the
+    // join checks, the membership records and the gate; e1 and e2 were not provisioned again.
     expect(createdNullResources(again.stdout)).toEqual([
+      'terraform_data.etcd_bootstrap',
       'terraform_data.etcd_health_check',
+      'terraform_data.etcd_member_e1_join',
+      'terraform_data.etcd_member_e2_join',
       'terraform_data.etcd_member_e3',
-      'terraform_data.etcd_member_e3_decommission',
+      'terraform_data.etcd_member_e3_join',
+      'terraform_data.etcd_membership["e1"]',
+      'terraform_data.etcd_membership["e2"]',
+      'terraform_data.etcd_membership["e3"]',
     ]);
-    expect({ e1: await etcdProcess(lab, 'e1'), e2: await etcdProcess(lab, 'e2') }).toEqual(before);
+    for (const h of ['e1', 'e2', 'e3']) {
+      expect(await onHost(lab, h, 'grep ^ETCD_INITIAL_CLUSTER_STATE= /var/lib/etcd-deploy/bootstrap.env')).toBe('ETCD_INITIAL_CLUSTER_STATE=new');
+    }
 
     expect(await memberList(d)).toEqual(['e1 started', 'e2 started', 'e3 started']);
     const values = await putKeys(d, 'unreachable');
@@ -355,13 +372,19 @@ describeLab('fault: apply interrupted midway (provisioner killed)', () => {
     expect(plannedChanges(plan.stdout)).toEqual([
       'terraform_data.etcd_health_check will be created',
       'terraform_data.etcd_member_e2 is tainted, so must be replaced',
+      // Its join check follows the provisioner (replaced with it; only its destroy half ran).
+      'terraform_data.etcd_member_e2_join will be created',
     ]);
 
     const again = await d.apply();
     log(`[faults] apply after the interruption: exit ${again.code} after ${again.ms} ms (${again.log})`);
     expectExit(again, 0);
     expect(again.stdout).toMatch(HEALTHY);
-    expect(createdNullResources(again.stdout)).toEqual(['terraform_data.etcd_health_check', 'terraform_data.etcd_member_e2']);
+    expect(createdNullResources(again.stdout)).toEqual([
+      'terraform_data.etcd_health_check',
+      'terraform_data.etcd_member_e2',
+      'terraform_data.etcd_member_e2_join',
+    ]);
 
     // Converged means: e2 runs what is on its disk (restarted after the new certificates), the
     // others were left alone, the host files equal the local bundle, no key material lingers.

@@ -56,6 +56,18 @@ export async function labWithDeployment(
 }
 
 /** Runs a script on a host and returns stdout; throws with its output when it fails. */
+/** A lab of `hosts` hosts whose spec lists only the first `members` of them; applied and healthy. */
+export async function deployed(hosts: number, members: number, patch: Partial<ClusterSpec> = {}): Promise<{ lab: Lab; d: LabDeployment }> {
+  const { lab, deployment: d } = await labWithDeployment(hosts, patch);
+  d.synth({ ...d.spec, members: d.spec.members.slice(0, members) });
+  const r = await d.apply();
+  if (r.code !== 0) {
+    await lab.down();
+    throw new Error(`initial apply failed (${r.log}):\n${r.stdout.slice(-3000)}\n${r.stderr}`);
+  }
+  return { lab, d };
+}
+
 export async function onHost(lab: Lab, host: string, script: string): Promise<string> {
   const r = await lab.sshExec(host, script, { timeoutMs: 60_000 });
   if (r.code !== 0) throw new Error(`${host}: exit ${r.code}\n${script}\n${r.stdout}\n${r.stderr}`);
@@ -101,6 +113,8 @@ export interface WriterReport {
   /** Longest time between two successful writes (or from the start to the first), in ms. */
   maxGapMs: number;
   lastKey: number;
+  /** The numbers n of the keys `/writer/<n>` whose put was acknowledged. */
+  acked: number[];
 }
 
 /**
@@ -109,7 +123,7 @@ export interface WriterReport {
  */
 export function startWriter(d: LabDeployment, endpoints: string[]): { stop: () => Promise<WriterReport> } {
   let stopped = false;
-  const report: WriterReport = { writes: 0, failures: 0, maxGapMs: 0, lastKey: 0 };
+  const report: WriterReport = { writes: 0, failures: 0, maxGapMs: 0, lastKey: 0, acked: [] };
   let last = Date.now();
   const loop = (async () => {
     for (let n = 1; !stopped; n++) {
@@ -118,6 +132,7 @@ export function startWriter(d: LabDeployment, endpoints: string[]): { stop: () =
       if (r.code === 0) {
         report.writes++;
         report.lastKey = n;
+        report.acked.push(n);
         report.maxGapMs = Math.max(report.maxGapMs, now - last);
         last = now;
       } else {
@@ -177,4 +192,41 @@ export function expectTerraformOk(r: { code: number; stdout: string; stderr: str
     }
     throw new Error(`${what} exited ${r.code}${kept ? ` (full log: ${kept})` : ''}\n--- host output ---\n${lines}\n--- stderr ---\n${r.stderr.slice(-3000)}`);
   }
+}
+
+/** Member name → member id, from `etcdctl member list`: an id that changes means the member left and re-joined. */
+export async function memberIds(d: LabDeployment, endpoints?: string[]): Promise<Record<string, string>> {
+  const r = await d.etcdctl(['member', 'list', '-w', 'simple'], endpoints);
+  if (r.code !== 0) throw new Error(`member list failed: ${r.stderr}`);
+  return Object.fromEntries(
+    r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(', '))
+      .map((c) => [c[2], c[0]]),
+  );
+}
+
+/** etcd's MainPID and start time on each host: unchanged means "not restarted". */
+export async function etcdProcesses(lab: Lab, hosts: string[]): Promise<Record<string, string>> {
+  return Object.fromEntries(await Promise.all(hosts.map(async (h) => [h, await etcdProcess(lab, h)] as const)));
+}
+
+/** The client URL of a lab host. */
+export const clientUrl = (lab: Lab, host: string): string => `https://${lab.hosts.find((h) => h.name === host)?.address}:2379`;
+
+/** Resources a plan or apply names per action: "must be replaced", "will be destroyed", "will be updated in-place", "will be created". */
+export function planned(stdout: string): { replaced: string[]; destroyed: string[]; updated: string[]; created: string[] } {
+  const pick = (what: string) => [...stdout.matchAll(new RegExp(`# (\\S+) ${what}`, 'g'))].map((m) => m[1]).sort();
+  return {
+    replaced: pick('must be replaced'),
+    destroyed: pick('will be destroyed'),
+    updated: pick('will be updated in-place'),
+    created: pick('will be created'),
+  };
+}
+
+/** The lines the host scripts logged in a terraform run ("[etcd-ops e4] …"). */
+export function hostLines(stdout: string): string[] {
+  return stdout.split('\n').filter((l) => /\((remote-exec|local-exec)\): \[etcd-/.test(l));
 }

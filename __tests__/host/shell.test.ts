@@ -4,8 +4,11 @@
  * .bats file is one jest test; a failure shows bats' TAP output.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { validateClusterSpec } from '../../src/config/validate';
+import { DEFAULT_CLUSTER_SPEC } from '../../src/config/default-spec';
+import { memberParams } from '../../src/host/params';
 
 const DIR = join(__dirname, 'shell');
 const files = readdirSync(DIR)
@@ -18,6 +21,14 @@ if (!available) {
   if (process.env.CI === 'true') throw new Error(msg);
   console.warn(`SKIPPED: ${msg}`);
 }
+
+test("the shell tests' sandbox sets exactly the parameters params.env has", () => {
+  const helpers = readFileSync(join(DIR, 'helpers.bash'), 'utf8');
+  const sandbox = (helpers.match(/<<PARAMS\n([\s\S]*?)\nPARAMS/)?.[1] ?? '').split('\n').map((l) => l.split('=')[0]);
+  const cluster = validateClusterSpec(DEFAULT_CLUSTER_SPEC);
+  const rendered = memberParams(cluster, cluster.members[1], { clusterId: 'x', clusterToken: 'x' }).map(([name]) => name);
+  expect([...sandbox].sort()).toEqual([...rendered].sort());
+});
 
 (available ? describe : describe.skip)('host scripts, unit-tested as shell (bats)', () => {
   test('there are shell tests for lib.sh, provision.sh and etcd-ops.sh', () => {

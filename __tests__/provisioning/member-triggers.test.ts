@@ -17,9 +17,10 @@ const base = withSpec({});
 const members = base.members;
 
 describe('re-provisioning triggers', () => {
-  test('the triggers name every input: target, release, each file of the bundle but the member list, and each certificate', () => {
+  test('the triggers name every input: identity, release, each file of the bundle but the member list, and each certificate', () => {
     const t = triggersOf(base).e2;
     expect(Object.keys(t).sort()).toEqual([
+      'address',
       'etcd-ops.sh_sha256',
       'etcd.service_sha256',
       'etcd_release',
@@ -33,7 +34,6 @@ describe('re-provisioning triggers', () => {
       'pki/etcd/peer.crt',
       'pki/etcd/server.crt',
       'provision.sh_sha256',
-      'ssh_target',
     ]);
     expect(t['pki/etcd/server.crt']).toBe('${sha256(tls_locally_signed_cert.etcd_e2_server.cert_pem)}');
     expect(JSON.stringify(t)).not.toMatch(/private_key/);
@@ -45,7 +45,7 @@ describe('re-provisioning triggers', () => {
 
   test.each<[string, ClusterSpec, string[]]>([
     ['extra SANs of e2', withSpec({ members: members.map((m) => (m.name === 'e2' ? { ...m, extraSans: ['etcd-2.example.com'] } : m)) }), []],
-    ['the SSH host of e3', withSpec({ members: members.map((m) => (m.name === 'e3' ? { ...m, sshHost: 'mgmt-e3.example.com' } : m)) }), ['e3']],
+    ['the SSH host of e3', withSpec({ members: members.map((m) => (m.name === 'e3' ? { ...m, sshHost: 'mgmt-e3.example.com' } : m)) }), []],
     [
       'the host key of e1',
       withSpec({
@@ -56,7 +56,11 @@ describe('re-provisioning triggers', () => {
       [],
     ],
     ['the etcd release', withSpec({ etcd: { version: '3.5.33' } }), ['e1', 'e2', 'e3']],
-    ['the SSH port', withSpec({ ssh: { port: 2222 } }), ['e1', 'e2', 'e3']],
+    ['the SSH port', withSpec({ ssh: { port: 2222 } }), []],
+    ['the SSH user and timeout', withSpec({ ssh: { user: 'admin', timeout: '1m' } }), []],
+    ['a bastion', withSpec({ ssh: { bastion: { host: 'jump.example.com' } } }), []],
+    ['the address of e2 (its identity)', withSpec({ members: members.map((m) => (m.name === 'e2' ? { ...m, address: '10.1.1.99' } : m)) }), ['e2']],
+    ['the unit name', withSpec({ etcd: { unitName: 'etcd-main' } }), ['e1', 'e2', 'e3']],
     ['the health deadline (the ops script waits that long for health)', withSpec({ health: { timeoutSeconds: 60 } }), ['e1', 'e2', 'e3']],
     ['turning on scheduled snapshots', withSpec({ snapshots: { enabled: true } }), ['e1', 'e2', 'e3']],
     ['adding a member (membership.env is not a trigger)', withSpec({ members: [...members, { name: 'e4', address: '10.1.1.94' }] }), []],
@@ -72,12 +76,46 @@ describe('re-provisioning triggers', () => {
     expect(differing.sort()).toEqual(['etcd_e2_peer_csr', 'etcd_e2_server_csr']);
   });
 
-  test('the health check re-runs when any member is replaced', () => {
+  test('the health check re-runs when any member is re-provisioned (its join step is replaced) or removed', () => {
     const tf = synthSpec(base);
     const health = tf.resource.terraform_data.etcd_health_check;
     expect(health.triggers_replace.members).toBe(
-      '${join(",", [terraform_data.etcd_member_e1.id, terraform_data.etcd_member_e2.id, terraform_data.etcd_member_e3.id])}',
+      '${join(",", [terraform_data.etcd_member_e1_join.id, terraform_data.etcd_member_e2_join.id, terraform_data.etcd_member_e3_join.id])}',
     );
-    expect(health.depends_on).toEqual(['terraform_data.etcd_member_e1', 'terraform_data.etcd_member_e2', 'terraform_data.etcd_member_e3']);
+    expect(health.depends_on).toEqual([
+      'terraform_data.etcd_member_e1_join',
+      'terraform_data.etcd_member_e2_join',
+      'terraform_data.etcd_member_e3_join',
+      'terraform_data.etcd_membership',
+    ]);
+    const removing = synthSpec(withSpec({ members: members.map((m) => (m.name === 'e3' ? { ...m, remove: true } : m)) }));
+    expect(removing.resource.terraform_data.etcd_health_check.triggers_replace.members).toBe(
+      '${join(",", [terraform_data.etcd_member_e1_join.id, terraform_data.etcd_member_e2_join.id, terraform_data.etcd_member_e3_removal.id])}',
+    );
+  });
+
+  test('no trigger of any resource knows how Terraform reaches a host: connection changes replace nothing', () => {
+    const variants = [
+      base,
+      withSpec({ ssh: { port: 2222, user: 'admin', timeout: '1m', bastion: { host: 'jump.example.com', port: 2200 } } }),
+      withSpec({
+        members: members.map((m) => ({
+          ...m,
+          sshHost: `mgmt-${m.name}.example.com`,
+          hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJdD7y3aLq454yWBdwLWbieU1ebz9/cu7/QEXn9OIeZJ',
+        })),
+      }),
+    ];
+    const replacing = (spec: ClusterSpec) => {
+      const data = synthSpec(spec).resource.terraform_data as Record<string, { triggers_replace?: unknown; for_each?: Record<string, { identity: unknown }> }>;
+      return Object.fromEntries(
+        Object.entries(data).map(([name, r]) => [
+          name,
+          name.endsWith('_membership') ? Object.values(r.for_each ?? {}).map((i) => i.identity) : r.triggers_replace,
+        ]),
+      );
+    };
+    const first = replacing(variants[0]);
+    for (const spec of variants.slice(1)) expect(replacing(spec)).toEqual(first);
   });
 });

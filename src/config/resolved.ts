@@ -2,7 +2,7 @@ import type { ResolvedBackendSpec, ResolvedClusterSpec, ResolvedMemberSpec } fro
 
 /** A member with every default applied, and its position in the spec. */
 export interface ResolvedMember extends ResolvedMemberSpec {
-  /** Position in the spec (0-based); the first member runs the health check. */
+  /** Position in the spec (0-based). */
   readonly index: number;
 }
 

@@ -44,7 +44,7 @@ export const RULES = {
   hostOrIp: { name: 'an IP address or a DNS name', test: (v: string) => isIpAddress(v) || isDnsName(v) } as StringRule,
   absolutePath: fromRegex(
     'an absolute path made of letters, digits, ".", "_", "-" and "/", without "." or ".." segments (no spaces or shell metacharacters)',
-    /^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/,
+    /^\/[A-Za-z0-9._/-]*$/,
     hasNoDotSegments,
   ),
   relativeDir: fromRegex(

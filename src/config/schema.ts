@@ -104,6 +104,9 @@ const obj = (
   resolveWhenAbsent: opts.resolveWhenAbsent ?? true,
   defaultText: opts.defaultText,
 });
+/** An absolute path as the checks see it: repeated slashes collapsed, no trailing slash. */
+export const normalizePath = (path: string): string => path.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
+const dir = (description: string, dflt: string): StringField => ({ ...str(description, RULES.absolutePath, dflt), normalize: normalizePath });
 const derived = <T>(text: string, derive: (scope: ResolveScope) => T | undefined, mayBeUnset = false): DerivedDefault<T> => ({ text, derive, mayBeUnset });
 
 /** A value resolved earlier in an enclosing object: `up(scope, 1).user` is the parent's `user`. */
@@ -209,13 +212,16 @@ const etcd = obj(
       // Unset only for an unpinned release, which validation refuses: a resolved spec always has it.
       derived('the pinned checksum of `version`/`arch`', (s) => pinnedSha256(s.self.version as string, s.self.arch as CpuArch)),
     ),
-    clusterToken: str('`--initial-cluster-token`.', RULES.token, 'etcd-cluster'),
+    clusterToken: {
+      ...str('`--initial-cluster-token`: what a new cluster is bootstrapped with.', RULES.token),
+      unset: "unique per cluster: the id of the cluster's identity resource, made at its first apply and kept in Terraform state",
+    },
     clientPort: port('Client port.', 2379),
     peerPort: port('Peer port.', 2380),
     metricsPort: port('Loopback-only plain-HTTP metrics port.', 2381),
-    dataDir: str('Data directory (mode 0700).', RULES.absolutePath, '/var/lib/etcd'),
-    binDir: str('Where etcd, etcdctl and etcdutl are installed.', RULES.absolutePath, '/usr/local/bin'),
-    unitName: str('systemd unit name, without ".service".', RULES.unitName, 'etcd'),
+    dataDir: dir('Data directory (mode 0700).', '/var/lib/etcd'),
+    binDir: dir('Where etcd, etcdctl and etcdutl are installed.', '/usr/local/bin'),
+    unitName: str('systemd unit name, without ".service". It must not name a unit this tool did not write.', RULES.unitName, 'etcd'),
   },
   { defaultText: "the pinned etcd release with kubeadm's ports and paths" },
 );
@@ -235,7 +241,7 @@ const pki = obj(
     caEarlyRenewalHours: int('A routine apply inside this window before expiry replaces the CA.', 0, 876000, 8760),
     certEarlyRenewalHours: int('A routine apply inside this window before expiry replaces a leaf certificate (60 days).', 0, 876000, 1440),
     caKeyOnHosts: oneOf(
-      'Where the CA private key is copied: no host (it lives only in Terraform state), the first member (kubeadm), or all.',
+      'Where the CA private key is copied: no host (it lives only in Terraform state), the first member not marked remove (kubeadm), or all.',
       'CaKeyPlacement',
       ['none', 'first', 'all'],
       'none',
@@ -249,8 +255,8 @@ const paths = obj(
   'PathsSpec',
   'Paths on the hosts.',
   {
-    pkiDir: str("kubeadm's PKI directory on the hosts.", RULES.absolutePath, '/etc/kubernetes/pki'),
-    stateDir: str("The provisioner's working directory on the hosts (staging, install stamp, operations scripts).", RULES.absolutePath, '/var/lib/etcd-deploy'),
+    pkiDir: dir("kubeadm's PKI directory on the hosts.", '/etc/kubernetes/pki'),
+    stateDir: dir("The provisioner's working directory on the hosts (staging, install stamp, operations scripts).", '/var/lib/etcd-deploy'),
   },
   { defaultText: "kubeadm's paths" },
 );
@@ -272,7 +278,7 @@ const snapshots = obj(
     enabled: bool('Install a systemd timer that saves `etcdctl snapshot save` on every member.', false),
     onCalendar: str('systemd OnCalendar expression.', RULES.onCalendar, 'hourly'),
     retain: int('Scheduled snapshots kept per member.', 1, 10000, 24),
-    dir: str('Snapshot directory on the hosts.', RULES.absolutePath, '/var/lib/etcd-snapshots'),
+    dir: dir('Snapshot directory on the hosts.', '/var/lib/etcd-snapshots'),
   },
   { defaultText: 'no scheduled snapshots' },
 );

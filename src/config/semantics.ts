@@ -39,6 +39,13 @@ const SYSTEM_DIRS = new Set([
   '/var/tmp',
 ]);
 
+/**
+ * Units this tool must never write or later stop and disable: the SSH daemon it talks through,
+ * systemd's own, and what runs beside etcd on a Kubernetes host.
+ */
+const SYSTEM_UNITS =
+  /^(ssh|sshd|systemd-.*|dbus|dbus-broker|cron|crond|rsyslog|syslog|getty@.*|serial-getty@.*|user@.*|networking|network|NetworkManager|systemd|udev|polkit|auditd|chrony|chronyd|ntp|ntpd|ntpsec|firewalld|ufw|nftables|iptables|apparmor|cloud-init.*|snapd|kubelet|containerd|docker|crio|cri-docker|kube-.*)$/;
+
 function isUnroutableMemberAddress(ip: string): string | undefined {
   if (isIP(ip) === 4) {
     const first = Number(ip.split('.')[0]);
@@ -101,11 +108,6 @@ function checkMembers(spec: ResolvedClusterSpec, issues: SpecIssue[], warnings: 
       path: 'members',
       message: `removing ${removed} of ${spec.members.length} members in one apply would leave ${active}, below a majority (${majority}) of the current members: remove fewer per apply`,
     });
-  } else if (spec.members.length > 0 && spec.members[0]?.remove) {
-    issues.push({
-      path: 'members[0].remove',
-      message: 'the first member runs the health check and cannot be removed: reorder the members so that a remaining member comes first',
-    });
   }
   if (active % 2 === 0 && active > 0) {
     warnings.push(`${active} members: an even member count tolerates no more failures than ${active - 1} members; an odd count is recommended`);
@@ -145,17 +147,20 @@ function checkPortsAndDirs(spec: ResolvedClusterSpec, issues: SpecIssue[]): void
     if (clash) issues.push({ path: `etcd.${key}`, message: `${p} is already etcd.${clash[0]}: the three ports must differ` });
   });
 
+  // Paths arrive normalised (no repeated or trailing slashes), so "//etc" and "/etc/" are "/etc".
   const dirs = [
     ['snapshots.dir', spec.snapshots.dir],
     ['etcd.dataDir', etcd.dataDir],
     ['paths.stateDir', spec.paths.stateDir],
     ['paths.pkiDir', spec.paths.pkiDir],
+    ['etcd.binDir', etcd.binDir],
   ] as const;
   const example: Record<string, string> = {
     'etcd.dataDir': '/var/lib/etcd',
     'paths.stateDir': '/var/lib/etcd-deploy',
     'paths.pkiDir': '/etc/kubernetes/pki',
     'snapshots.dir': '/var/lib/etcd-snapshots',
+    'etcd.binDir': '/usr/local/bin',
   };
   for (const [key, dir] of dirs) {
     if (SYSTEM_DIRS.has(dir)) issues.push({ path: key, message: `"${dir}" is a system directory: use a dedicated directory such as ${example[key]}` });
@@ -163,10 +168,16 @@ function checkPortsAndDirs(spec: ResolvedClusterSpec, issues: SpecIssue[]): void
   dirs.forEach(([key, dir], i) => {
     dirs.forEach(([otherKey, other], j) => {
       if (i !== j && (dir === other ? i > j : dir.startsWith(`${other}/`))) {
-        issues.push({ path: key, message: `"${dir}" overlaps ${otherKey} ("${other}"): data, state and PKI directories must be separate` });
+        issues.push({ path: key, message: `"${dir}" overlaps ${otherKey} ("${other}"): the bin, data, state, snapshot and PKI directories must be separate` });
       }
     });
   });
+  if (SYSTEM_UNITS.test(etcd.unitName)) {
+    issues.push({
+      path: 'etcd.unitName',
+      message: `"${etcd.unitName}" is a system unit: this tool would overwrite it and stop it on removal; choose a name of its own such as etcd`,
+    });
+  }
 }
 
 function checkTiming(spec: ResolvedClusterSpec, issues: SpecIssue[]): void {

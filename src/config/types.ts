@@ -175,8 +175,8 @@ export interface EtcdSpec {
    */
   readonly sha256?: string;
   /**
-   * `--initial-cluster-token`.
-   * @default "etcd-cluster"
+   * `--initial-cluster-token`: what a new cluster is bootstrapped with.
+   * @default unique per cluster: the id of the cluster's identity resource, made at its first apply and kept in Terraform state
    */
   readonly clusterToken?: string;
   /**
@@ -205,7 +205,7 @@ export interface EtcdSpec {
    */
   readonly binDir?: string;
   /**
-   * systemd unit name, without ".service".
+   * systemd unit name, without ".service". It must not name a unit this tool did not write.
    * @default "etcd"
    */
   readonly unitName?: string;
@@ -242,7 +242,7 @@ export interface PkiSpec {
   readonly certEarlyRenewalHours?: number;
   /**
    * Where the CA private key is copied: no host (it lives only in Terraform state), the first member
-   * (kubeadm), or all.
+   * not marked remove (kubeadm), or all.
    * @default "none"
    */
   readonly caKeyOnHosts?: CaKeyPlacement;
@@ -581,9 +581,9 @@ export interface ResolvedEtcdSpec {
    */
   readonly sha256: string;
   /**
-   * `--initial-cluster-token`.
+   * `--initial-cluster-token`: what a new cluster is bootstrapped with.
    */
-  readonly clusterToken: string;
+  readonly clusterToken?: string;
   /**
    * Client port.
    */
@@ -605,7 +605,7 @@ export interface ResolvedEtcdSpec {
    */
   readonly binDir: string;
   /**
-   * systemd unit name, without ".service".
+   * systemd unit name, without ".service". It must not name a unit this tool did not write.
    */
   readonly unitName: string;
 }
@@ -636,7 +636,7 @@ export interface ResolvedPkiSpec {
   readonly certEarlyRenewalHours: number;
   /**
    * Where the CA private key is copied: no host (it lives only in Terraform state), the first member
-   * (kubeadm), or all.
+   * not marked remove (kubeadm), or all.
    */
   readonly caKeyOnHosts: CaKeyPlacement;
   /**

@@ -4,7 +4,7 @@ import { SensitiveFile } from '@cdktf/provider-local/lib/sensitive-file';
 import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
 import { BUNDLE, memberPkiFiles, PkiFile, PkiItem } from '../host/layout';
 import { memberManifest, renderManifest } from '../host/manifest';
-import { renderMembership, renderParams } from '../host/params';
+import { ClusterIdentityRefs, renderMembership, renderParams } from '../host/params';
 import { hostScript } from '../host/scripts';
 import { renderEtcdUnit, renderSnapshotService, renderSnapshotTimer } from '../host/units';
 import type { EtcdPki, LeafCertificate } from '../pki/etcd-pki';
@@ -34,6 +34,8 @@ export interface MemberBundleProps {
   readonly member: ResolvedMember;
   /** Where the member's certificates and keys come from. */
   readonly pki: EtcdPki;
+  /** The cluster identity's expressions, for params.env. */
+  readonly identity: ClusterIdentityRefs;
 }
 
 /**
@@ -45,7 +47,10 @@ export interface MemberBundleProps {
 export class MemberBundle extends Construct {
   readonly dir: string;
   readonly pkiFiles: PkiFile[];
-  /** Every non-PKI file of the bundle: path in the bundle → text. */
+  /**
+   * Every non-PKI file of the bundle: path in the bundle → its `local_file` content (Terraform
+   * text: literal parts escaped, the identity's expressions left for Terraform).
+   */
   readonly textFiles: Readonly<Record<string, string>>;
   /** Every local file resource of the bundle, for `dependsOn`. */
   readonly resources: Array<LocalFile | SensitiveFile> = [];
@@ -63,23 +68,24 @@ export class MemberBundle extends Construct {
       const file = f.sensitive ? new SensitiveFile(this, f.bundlePath, config) : new LocalFile(this, f.bundlePath, config);
       this.resources.push(named(file, ...fileName(f.bundlePath)));
     }
+    const literal = (text: string): string => terraformLiteral(text);
     this.textFiles = {
-      [BUNDLE.unit]: renderEtcdUnit(cluster, member),
+      [BUNDLE.unit]: literal(renderEtcdUnit(cluster, member)),
       ...(cluster.snapshots.enabled && {
-        [BUNDLE.snapshotService]: renderSnapshotService(cluster),
-        [BUNDLE.snapshotTimer]: renderSnapshotTimer(cluster),
+        [BUNDLE.snapshotService]: literal(renderSnapshotService(cluster)),
+        [BUNDLE.snapshotTimer]: literal(renderSnapshotTimer(cluster)),
       }),
-      [BUNDLE.params]: renderParams(cluster, member),
-      [BUNDLE.manifest]: renderManifest(memberManifest(cluster, member)),
-      [BUNDLE.membership]: renderMembership(cluster),
-      [BUNDLE.lib]: hostScript('lib.sh'),
-      [BUNDLE.provision]: hostScript('provision.sh'),
-      [BUNDLE.ops]: hostScript('etcd-ops.sh'),
+      [BUNDLE.params]: renderParams(cluster, member, props.identity),
+      [BUNDLE.manifest]: literal(renderManifest(memberManifest(cluster, member))),
+      [BUNDLE.membership]: literal(renderMembership(cluster)),
+      [BUNDLE.lib]: literal(hostScript('lib.sh')),
+      [BUNDLE.provision]: literal(hostScript('provision.sh')),
+      [BUNDLE.ops]: literal(hostScript('etcd-ops.sh')),
     };
-    for (const [path, text] of Object.entries(this.textFiles)) {
+    for (const [path, content] of Object.entries(this.textFiles)) {
       const file = new LocalFile(this, path, {
         filename: `${this.dir}/${path}`,
-        content: terraformLiteral(text),
+        content,
         filePermission: '0644',
         directoryPermission: '0700',
       });

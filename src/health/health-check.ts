@@ -13,7 +13,9 @@ import { sshConnection } from '../provisioning/ssh-connection';
 
 export interface EtcdHealthCheckProps {
   readonly cluster: ResolvedCluster;
-  /** What must be done before the gate: every member's provisioner (or removal). */
+  /** Every member's join step and every removal: a new one (re-provisioning) makes the gate run again. */
+  readonly gates: TerraformData[];
+  /** What else must be done first (the membership, so that members that leave have left). */
   readonly after: TerraformData[];
   /**
    * Terraform expression of the SSH private key.
@@ -23,7 +25,7 @@ export interface EtcdHealthCheckProps {
 }
 
 /**
- * The final gate: after every member, on the first member, wait for
+ * The final gate: after every member, on the first member that stays, wait for
  * `etcdctl endpoint health --cluster` and for the member list to hold exactly the spec's names
  * (health.sh, with this apply's expectations in health.env). Re-runs whenever any member was
  * re-provisioned (its provisioner's id changes).
@@ -37,19 +39,19 @@ export class EtcdHealthCheck extends Construct {
     super(scope, id);
     const { cluster } = props;
     const layout = hostLayout(cluster);
-    const first = cluster.members[0];
+    const first = cluster.members.find((m) => !m.remove) ?? cluster.members[0];
     this.paramsText = renderHealthParams(cluster);
     this.resource = named(
       new TerraformData(this, 'health', {
         triggersReplace: {
           members: Fn.join(
             ',',
-            props.after.map((m) => m.id),
+            props.gates.map((m) => m.id),
           ),
           script_sha256: sha256Hex(hostScript('health.sh')),
           params_sha256: sha256Hex(this.paramsText),
         },
-        dependsOn: props.after,
+        dependsOn: [...props.gates, ...props.after],
         connection: sshConnection(cluster, first, first.sshHost, props.privateKey),
         provisioners: [
           { type: 'file', content: terraformLiteral(hostScript('health.sh')), destination: layout.installed.healthScript },

@@ -89,6 +89,8 @@ export interface HostLayout {
   };
   /** Written at a member's first start: --initial-cluster, -state, -token. */
   readonly bootstrapEnv: string;
+  /** Which cluster, member, unit and data dir the host holds; checked before every provisioning. */
+  readonly memberStamp: string;
   /** Pre-upgrade snapshots. */
   readonly upgradeSnapshotDir: string;
   readonly scheduledSnapshotDir: string;
@@ -121,6 +123,7 @@ export function hostLayout(cluster: ResolvedCluster): HostLayout {
       healthParams: `${state}/${HEALTH_FILES.params}`,
     },
     bootstrapEnv: `${state}/bootstrap.env`,
+    memberStamp: `${state}/member.env`,
     upgradeSnapshotDir: `${state}/snapshots`,
     scheduledSnapshotDir: cluster.snapshots.dir,
     etcdUnit: { ...unitFile(`${etcd.unitName}.service`), base: etcd.unitName },
@@ -130,13 +133,24 @@ export function hostLayout(cluster: ResolvedCluster): HostLayout {
 }
 
 export function caKeyGoesTo(cluster: ResolvedCluster, member: ResolvedMember): boolean {
-  return cluster.pki.caKeyOnHosts === 'all' || (cluster.pki.caKeyOnHosts === 'first' && member.index === 0);
+  return cluster.pki.caKeyOnHosts === 'all' || (cluster.pki.caKeyOnHosts === 'first' && member === cluster.members.find((m) => !m.remove));
 }
 
 /** Host path of a PKI item (whether or not a member gets it). */
 export function hostPkiPath(cluster: ResolvedCluster, item: PkiItem): string {
   return `${cluster.paths.pkiDir}/${KUBEADM_LAYOUT[item].rel}`;
 }
+
+/** Path of a PKI item in a member's bundle (the staging dir on the host). */
+export function bundlePkiPath(item: PkiItem): string {
+  return `pki/${KUBEADM_LAYOUT[item].rel}`;
+}
+
+/**
+ * First line of every unit file this tool writes: the preflight refuses to overwrite a unit file
+ * without it.
+ */
+export const UNIT_MARKER = '# Managed by etcd-kubeadm-cdktf (Terraform).';
 
 /** The kubeadm PKI tree of one member. Private keys are 0600 and sensitive; certs 0644. */
 export function memberPkiFiles(cluster: ResolvedCluster, member: ResolvedMember): PkiFile[] {
@@ -145,7 +159,7 @@ export function memberPkiFiles(cluster: ResolvedCluster, member: ResolvedMember)
     const isKey = item.endsWith('.key');
     return {
       item,
-      bundlePath: `pki/${KUBEADM_LAYOUT[item].rel}`,
+      bundlePath: bundlePkiPath(item),
       hostPath: hostPkiPath(cluster, item),
       mode: isKey ? '0600' : '0644',
       sensitive: isKey,

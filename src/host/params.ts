@@ -4,20 +4,42 @@
  */
 import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
 import { shellAssign } from '../private/shell-quote';
-import { hostLayout, hostPkiPath, memberUrls } from './layout';
+import { terraformLiteral } from '../private/terraform-literal';
+import { bundlePkiPath, hostLayout, hostPkiPath, memberUrls, UNIT_MARKER } from './layout';
 
-/** The 3.5 patch etcd's upgrade guide asks to run before a 3.5 → 3.6 upgrade. */
-export const UPGRADE_FLOOR_3_5_PATCH = 26;
+/**
+ * The 3.5 patch etcd's upgrade guide asks to run before a 3.5 → 3.6 upgrade: 3.5.32 since the
+ * guide's update of August 2026 (3.5.26 before; 3.5.32 adds `--v2-deprecation=write-only-skip-check`
+ * and a WAL-aware `etcdutl check v2store`).
+ */
+export const UPGRADE_FLOOR_3_5_PATCH = 32;
+
+/**
+ * Values known only to Terraform (the cluster identity's id): written into params.env as
+ * Terraform expressions. They must be shell-safe once resolved (a UUID, a validated token).
+ */
+export interface ClusterIdentityRefs {
+  /** Expression of the cluster's id, e.g. `${terraform_data.etcd_cluster.id}`. */
+  readonly clusterId: string;
+  /** The spec's token, or an expression of the default one. */
+  readonly clusterToken: string;
+}
+
+/** A parameter: a literal, or a Terraform expression (written unquoted, resolved at apply). */
+export type ParamValue = string | number | { readonly expression: string };
 
 /** The cluster lock (an etcd lock key) under which membership changes and restarts happen. */
 export const LOCK_NAME = 'etcd-deploy/membership';
 
 /** Name → value of every parameter, in the order they are written. */
-export function memberParams(cluster: ResolvedCluster, member: ResolvedMember): Array<[string, string | number]> {
+export function memberParams(cluster: ResolvedCluster, member: ResolvedMember, identity: ClusterIdentityRefs): Array<[string, ParamValue]> {
   const { etcd } = cluster;
   const layout = hostLayout(cluster);
   const urls = memberUrls(cluster, member);
+  const token: ParamValue = etcd.clusterToken ?? { expression: identity.clusterToken };
   return [
+    ['CLUSTER_ID', { expression: identity.clusterId }],
+    ['CLUSTER_TOKEN', token],
     ['MEMBER_NAME', member.name],
     ['ETCD_VERSION', etcd.version],
     ['ETCD_ARCH', etcd.arch],
@@ -28,6 +50,9 @@ export function memberParams(cluster: ResolvedCluster, member: ResolvedMember): 
     ['DATA_DIR', layout.dataDir],
     ['UNIT_NAME', layout.etcdUnit.base],
     ['UNIT', layout.etcdUnit.name],
+    ['UNIT_FILE', layout.etcdUnit.path],
+    ['UNIT_MARKER', UNIT_MARKER],
+    ['MEMBER_STAMP', layout.memberStamp],
     ['STATE_DIR', layout.stateDir],
     ['STAGING_DIR', layout.stagingDir],
     ['OPS_SCRIPT', layout.installed.ops],
@@ -36,9 +61,12 @@ export function memberParams(cluster: ResolvedCluster, member: ResolvedMember): 
     ['PEER_URL', urls.peer],
     ['CLIENT_URL', urls.client],
     ['LOCAL_ENDPOINT', urls.local],
-    ['CLUSTER_TOKEN', etcd.clusterToken],
+    ['CLIENT_PORT', etcd.clientPort],
+    ['PEER_PORT', etcd.peerPort],
+    ['METRICS_PORT', etcd.metricsPort],
     ['PKI_DIR', layout.pkiDir],
     ['CA_CERT', hostPkiPath(cluster, 'ca.crt')],
+    ['STAGED_CA_CERT', bundlePkiPath('ca.crt')],
     ['CLIENT_CERT', hostPkiPath(cluster, 'healthcheck-client.crt')],
     ['CLIENT_KEY', hostPkiPath(cluster, 'healthcheck-client.key')],
     ['SNAPSHOT_DIR', layout.upgradeSnapshotDir],
@@ -52,12 +80,17 @@ export function memberParams(cluster: ResolvedCluster, member: ResolvedMember): 
   ];
 }
 
-/** params.env of one member. */
-export function renderParams(cluster: ResolvedCluster, member: ResolvedMember): string {
+/**
+ * params.env of one member, as the content of a Terraform `local_file`: literal text escaped for
+ * Terraform, the identity's expressions left for Terraform to fill in at apply.
+ */
+export function renderParams(cluster: ResolvedCluster, member: ResolvedMember, identity: ClusterIdentityRefs): string {
+  const line = ([name, value]: [string, ParamValue]): string =>
+    typeof value === 'object' ? `${name}=${value.expression}` : terraformLiteral(shellAssign(name, value));
   return [
-    `# Parameters of etcd member ${member.name}, written by etcd-kubeadm-cdktf (Terraform); read by the host scripts.`,
+    terraformLiteral(`# Parameters of etcd member ${member.name}, written by etcd-kubeadm-cdktf (Terraform); read by the host scripts.`),
     '# shellcheck disable=SC2034 # sourced',
-    ...memberParams(cluster, member).map(([name, value]) => shellAssign(name, value)),
+    ...memberParams(cluster, member, identity).map(line),
     '',
   ].join('\n');
 }

@@ -3,7 +3,7 @@
  * rendered here from the layout and the spec.
  */
 import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
-import { hostLayout, hostPkiPath, memberUrls, PkiItem } from './layout';
+import { hostLayout, hostPkiPath, memberUrls, PkiItem, UNIT_MARKER } from './layout';
 
 /**
  * The etcd flags of one member: mTLS on both planes, loopback client listener and metrics.
@@ -44,7 +44,7 @@ export function renderEtcdUnit(cluster: ResolvedCluster, member: ResolvedMember)
   const flags = etcdFlags(cluster, member);
   const layout = hostLayout(cluster);
   return [
-    '# Managed by etcd-kubeadm-cdktf (Terraform). Local edits are overwritten on the next apply.',
+    `${UNIT_MARKER} Local edits are overwritten on the next apply.`,
     '[Unit]',
     `Description=etcd member ${member.name} (external etcd for kubeadm)`,
     'Documentation=https://etcd.io/docs/',
@@ -70,7 +70,7 @@ export function renderEtcdUnit(cluster: ResolvedCluster, member: ResolvedMember)
 export function renderSnapshotService(cluster: ResolvedCluster): string {
   const layout = hostLayout(cluster);
   return [
-    '# Managed by etcd-kubeadm-cdktf (Terraform).',
+    UNIT_MARKER,
     '[Unit]',
     `Description=etcd snapshot (${cluster.snapshots.retain} kept in ${cluster.snapshots.dir})`,
     `After=${layout.etcdUnit.name}`,
@@ -84,7 +84,7 @@ export function renderSnapshotService(cluster: ResolvedCluster): string {
 
 export function renderSnapshotTimer(cluster: ResolvedCluster): string {
   return [
-    '# Managed by etcd-kubeadm-cdktf (Terraform).',
+    UNIT_MARKER,
     '[Unit]',
     'Description=Scheduled etcd snapshots',
     '',

@@ -58,7 +58,8 @@ export class EtcdPki extends Construct {
       'ca',
     );
     const members: Record<string, MemberCertificates> = {};
-    for (const member of this.cluster.members) members[member.name] = this.memberCertificates(member);
+    // Members marked `remove: true` need no certificates any more: theirs are dropped.
+    for (const member of this.cluster.members.filter((m) => !m.remove)) members[member.name] = this.memberCertificates(member);
     this.members = members;
     this.apiserverEtcdClient = this.leaf('apiserver_etcd_client', APISERVER_ETCD_CLIENT_PROFILE);
   }

@@ -9,21 +9,22 @@ export const sha256Hex = (text: string): string => createHash('sha256').update(t
 
 /**
  * Everything a member's provisioning depends on, as a flat map: change any input of one member
- * and only that member's provisioner is replaced (and its provisioners re-run). Files enter as
- * `<path>_sha256`, certificates as the sha256 of their PEM; a private key needs no entry of its
- * own because a new key always brings a new certificate. Nothing secret appears here, so plans
- * stay readable. membership.env (the spec's member list) is left out on purpose: adding or
- * removing another member must not re-provision this one; a member reads it only when it first
- * starts.
+ * and only that member's provisioner is replaced (and its provisioners re-run). The member's
+ * identity (name, address), the release, each file as `<path>_sha256`, each certificate as the
+ * sha256 of its PEM; a private key needs no entry of its own because a new key always brings a
+ * new certificate. Nothing secret appears here, so plans stay readable.
+ * Left out on purpose: how Terraform reaches the host (SSH host, user, port, keys, bastion),
+ * which never changes what runs there; and membership.env (the spec's member list), so that adding
+ * or removing another member does not re-provision this one.
  */
 export function memberTriggers(cluster: ResolvedCluster, member: ResolvedMember, pki: EtcdPki, bundle: MemberBundle): Record<string, string> {
   const triggers: Record<string, string> = {
     member: member.name,
-    ssh_target: `${cluster.ssh.user}@${member.sshHost}:${cluster.ssh.port}`,
+    address: member.address,
     etcd_release: `${cluster.etcd.version} ${cluster.etcd.arch} ${cluster.etcd.sha256}`,
   };
-  for (const [path, text] of Object.entries(bundle.textFiles)) {
-    if (path !== BUNDLE.membership) triggers[`${path}_sha256`] = sha256Hex(text);
+  for (const [path, content] of Object.entries(bundle.textFiles)) {
+    if (path !== BUNDLE.membership) triggers[`${path}_sha256`] = sha256Hex(content);
   }
   for (const f of bundle.pkiFiles) {
     if (!f.sensitive) triggers[f.bundlePath] = Fn.sha256(pemOf(pki, member, f.item));

@@ -30,3 +30,22 @@ export function sshConnection(cluster: ResolvedCluster, member: ResolvedMember, 
 export function keyExpression(cluster: ResolvedCluster, variableRef: string | undefined): string | undefined {
   return cluster.ssh.privateKeyFile ? Fn.file(Fn.pathexpand(cluster.ssh.privateKeyFile)) : variableRef;
 }
+
+/** A connection as a raw `connection` block (for provisioners written as overrides). */
+export function connectionBlock(conn: SSHProvisionerConnection): Record<string, unknown> {
+  const block: Record<string, unknown> = {
+    type: 'ssh',
+    host: conn.host,
+    user: conn.user,
+    port: conn.port,
+    timeout: conn.timeout,
+    private_key: conn.privateKey,
+    host_key: conn.hostKey,
+    bastion_host: conn.bastionHost,
+    bastion_user: conn.bastionUser,
+    bastion_port: conn.bastionPort,
+    bastion_host_key: conn.bastionHostKey,
+    bastion_private_key: conn.bastionPrivateKey,
+  };
+  return Object.fromEntries(Object.entries(block).filter(([, v]) => v !== undefined));
+}

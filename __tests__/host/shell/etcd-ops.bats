@@ -1,104 +1,271 @@
 #!/usr/bin/env bats
-# etcd-ops.sh on a sandbox, with an etcdctl stub that answers from files the test writes
-# (status, member list, health) and runs the command of `etcdctl lock`: first start (new cluster or
-# join), removal and its quorum rule, leaving (the last member only stops), scheduled snapshots.
+# etcd-ops.sh on a sandbox, against a fake etcdctl (fake-etcdctl.sh: a cluster kept in files) and a
+# systemctl stub: the one bootstrap and what it refuses, learner joins and their rollback, removal
+# from a peer (also of a dead member) with its quorum rule and leader hand-off, leaving, restarts,
+# and scheduled snapshots that fail loudly.
 
 bats_require_minimum_version 1.5.0
 load helpers
 
+E1=1e9e05c52164694d
+E2=21bc3c398fb3c146
+E3=3d422379fda50e48
+
 setup() {
   sandbox
-  mkdir -p "$SANDBOX/ctl"
+  export FAKE="$SANDBOX/fake"
+  mkdir -p "$FAKE"
   cp "$SCRIPTS_DIR/etcd-ops.sh" "$SCRIPTS_DIR/lib.sh" "$SANDBOX/params.env" "$SANDBOX/state/"
-  stub systemctl
-  # A cluster of three started members, all healthy, with a leader.
-  cat >"$SANDBOX/ctl/members" <<'LIST'
-8e9e05c52164694d, started, e1, https://10.0.0.1:2380, https://10.0.0.1:2379, false
-91bc3c398fb3c146, started, e2, https://10.0.0.2:2380, https://10.0.0.2:2379, false
-fd422379fda50e48, started, e3, https://10.0.0.3:2380, https://10.0.0.3:2379, false
-LIST
-  printf 'https://10.0.0.1:2379 is healthy\nhttps://10.0.0.2:2379 is healthy\nhttps://10.0.0.3:2379 is healthy\n' >"$SANDBOX/ctl/health"
-  echo '[{"Status":{"leader":9271234}}]' >"$SANDBOX/ctl/status"
-  cat >"$SANDBOX/bin/etcdctl" <<CTL
-#!/bin/bash
-echo "\$*" >>"$SANDBOX/calls/etcdctl"
-args=()
-for a in "\$@"; do case "\$a" in --*=*|--*) ;; *) args+=("\$a") ;; esac; done
-case "\${args[*]}" in
-  "endpoint status"*) cat "$SANDBOX/ctl/status" ;;
-  get*) [ -s "$SANDBOX/ctl/status" ] ;;
-  "member list"*) cat "$SANDBOX/ctl/members" ;;
-  "member add"*) echo "Member added" ;;
-  "member remove"*) echo "Member removed" ;;
-  "endpoint health"*) cat "$SANDBOX/ctl/health"; [ ! -f "$SANDBOX/ctl/unhealthy" ] ;;
-  "snapshot save"*) [ ! -f "$SANDBOX/ctl/snapshot-fails" ] && echo db >"\${args[2]}" ;;
-  lock*) shift_to=("\${args[@]:2}"); "\${shift_to[@]}" ;;
-  *) echo "unexpected etcdctl \$*" >&2; exit 9 ;;
-esac
-CTL
+  cp "$BATS_TEST_DIRNAME/fake-etcdctl.sh" "$SANDBOX/bin/etcdctl"
   chmod +x "$SANDBOX/bin/etcdctl"
+  # systemctl: start/restart make the unit active, stop/disable --now inactive.
+  stub systemctl 'case "$*" in
+    is-active*) [ -f "$SANDBOX/active" ] ;;
+    *start*) touch "$SANDBOX/active" ;;
+    *--now*|stop*) rm -f "$SANDBOX/active" ;;
+  esac'
+  # A cluster of three started members, all answering, e1 leading; this host is e2.
+  cat >"$FAKE/members" <<LIST
+$E1, started, e1, https://10.0.0.1:2380, https://10.0.0.1:2379, false
+$E2, started, e2, https://10.0.0.2:2380, https://10.0.0.2:2379, false
+$E3, started, e3, https://10.0.0.3:2380, https://10.0.0.3:2379, false
+LIST
+  printf '%s\n' https://10.0.0.1:2379 https://10.0.0.2:2379 https://10.0.0.3:2379 local >"$FAKE/up"
+  echo "$E1" >"$FAKE/leader"
+  echo "$E2" >"$FAKE/local-id"
 }
 teardown() { teardown_sandbox; }
 
 ops() { run bash "$SANDBOX/state/etcd-ops.sh" "$@"; }
+# this_member_is_new: e2 has no data and the cluster does not list it.
+this_member_is_new() { sed -i "/^$E2, /d" "$FAKE/members"; }
+nothing_answers() { : >"$FAKE/up"; }
+ctl_calls() { cat "$FAKE/calls"; }
 
-@test "first start with no running cluster: bootstraps the spec's initial cluster as new, without blocking" {
-  : >"$SANDBOX/ctl/status" # nothing answers
-  ops first-start
+@test "found, nothing running: the founders' initial cluster as new, stamped, started without blocking" {
+  nothing_answers
+  ops found
   [ "$status" -eq 0 ]
-  [[ "$output" == *"no running cluster reachable: bootstrapping a new cluster"* ]]
+  [[ "$output" == *"bootstrapping: starting as a founding member of a new cluster"* ]]
   grep -qx 'ETCD_INITIAL_CLUSTER=e1=https://10.0.0.1:2380,e2=https://10.0.0.2:2380,e3=https://10.0.0.3:2380' "$SANDBOX/state/bootstrap.env"
   grep -qx 'ETCD_INITIAL_CLUSTER_STATE=new' "$SANDBOX/state/bootstrap.env"
-  [ "$(calls systemctl)" = "start --no-block etcd.service" ]
+  grep -qx 'ETCD_INITIAL_CLUSTER_TOKEN=6f1c2a9e-0d7b-4e4a-9c1e-3b5d7f9a1c2e' "$SANDBOX/state/bootstrap.env"
+  grep -qx 'STAMP_CLUSTER_ID=6f1c2a9e-0d7b-4e4a-9c1e-3b5d7f9a1c2e' "$SANDBOX/state/member.env"
+  grep -qx 'STAMP_MEMBER_NAME=e2' "$SANDBOX/state/member.env"
+  [[ "$(calls systemctl)" == *"start --no-block etcd.service"* ]]
 }
 
-@test "first start with a running cluster: member add under the lock, then existing with the live member list" {
-  sed -i 's/^91bc3c398fb3c146, started, e2, .*$/91bc3c398fb3c146, unstarted, , https:\/\/10.0.0.2:2380, , false/' "$SANDBOX/ctl/members"
-  ops first-start
+@test "found, a late founder: the others formed the cluster and list it as never started, so it starts as new too" {
+  # A founder that never ran: named by the initial cluster, no client URLs published yet.
+  sed -i "s/^$E2, started, e2, \(https[^,]*\), https[^,]*, false$/$E2, started, e2, \1, , false/" "$FAKE/members"
+  ops found
   [ "$status" -eq 0 ]
-  [[ "$output" == *"waiting for the cluster lock (join-locked)"* ]]
-  grep -qx 'ETCD_INITIAL_CLUSTER_STATE=existing' "$SANDBOX/state/bootstrap.env"
-  grep -qx 'ETCD_INITIAL_CLUSTER=e1=https://10.0.0.1:2380,e2=https://10.0.0.2:2380,e3=https://10.0.0.3:2380' "$SANDBOX/state/bootstrap.env"
-  [[ "$(calls systemctl)" == *"start etcd.service"* ]]
-  [[ "$output" == *"joined; cluster healthy"* ]]
+  grep -qx 'ETCD_INITIAL_CLUSTER_STATE=new' "$SANDBOX/state/bootstrap.env"
 }
 
-@test "remove: member remove by id while the others stay a healthy majority; data archived, never deleted" {
+@test "found, a running cluster that does not list it, or lists it as started before: no bootstrap, the join step does it" {
+  this_member_is_new
+  ops found
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"joins it instead"* ]]
+  [ ! -e "$SANDBOX/state/bootstrap.env" ]
+  [ -z "$(calls systemctl)" ]
+  setup
+  ops found # listed as started (its data is gone): not a founder any more
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"joins it instead"* ]]
+  [ ! -e "$SANDBOX/state/bootstrap.env" ]
+}
+
+@test "found with data: never bootstraps again, only makes sure etcd runs" {
   mkdir -p "$SANDBOX/data/member"
-  ops remove
+  nothing_answers
+  ops found
   [ "$status" -eq 0 ]
-  grep -q 'member remove 91bc3c398fb3c146' "$SANDBOX/calls/etcdctl"
+  [[ "$output" == *"already holds cluster data: not bootstrapping"* ]]
+  [ ! -e "$SANDBOX/state/bootstrap.env" ]
+  [[ "$(calls systemctl)" == *"start --no-block etcd.service"* ]]
+}
+
+@test "join, nothing answers: retries until the deadline, then fails; never starts a new cluster (no split brain)" {
+  this_member_is_new
+  nothing_answers
+  ops ensure-member
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"no running cluster answers at https://10.0.0.1:2379,https://10.0.0.3:2379 after 3 s"* ]]
+  [[ "$output" == *"so e2 will not start a new one"* ]]
+  [ ! -e "$SANDBOX/state/bootstrap.env" ]
+  [[ "$(calls systemctl)" != *start* ]]
+  # it asked more than once before giving up
+  [ "$(grep -c 'endpoint status' "$FAKE/calls")" -ge 2 ]
+}
+
+@test "join: a learner added under the lock (through the others), started as existing, promoted once caught up" {
+  this_member_is_new
+  ops ensure-member
+  [ "$status" -eq 0 ]
+  grep -q -- '--endpoints=https://10.0.0.1:2379,https://10.0.0.3:2379 lock etcd-deploy/membership' "$FAKE/calls"
+  grep -q 'member add e2 --peer-urls=https://10.0.0.2:2380 --learner' "$FAKE/calls"
+  grep -qx 'ETCD_INITIAL_CLUSTER_STATE=existing' "$SANDBOX/state/bootstrap.env"
+  grep -qx 'ETCD_INITIAL_CLUSTER=e1=https://10.0.0.1:2380,e3=https://10.0.0.3:2380,e2=https://10.0.0.2:2380' "$SANDBOX/state/bootstrap.env"
+  grep -q 'member promote 4a5b6c7d8e9f0a1b' "$FAKE/calls"
+  grep -qx 'STAMP_MEMBER_NAME=e2' "$SANDBOX/state/member.env"
+  [[ "$output" == *"promoted e2 (4a5b6c7d8e9f0a1b) to a voting member"* ]]
+  [[ "$output" == *"joined; cluster healthy"* ]]
+  # the add happened before the start, the promotion after it
+  [[ "$(grep -n 'member add' "$FAKE/calls" | cut -d : -f 1)" -lt "$(grep -n 'member promote' "$FAKE/calls" | head -n 1 | cut -d : -f 1)" ]]
+}
+
+@test "join: a learner that never catches up is removed again, its data archived; the voters never changed" {
+  this_member_is_new
+  touch "$FAKE/fail-promote"
+  ops ensure-member
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"did not catch up with the cluster as a learner within 3 s and was removed again"* ]]
+  grep -q 'member remove 4a5b6c7d8e9f0a1b' "$FAKE/calls"
+  ! grep -q 4a5b6c7d8e9f0a1b "$FAKE/members"
+  [ "$(grep -c . "$FAKE/members")" = 2 ]
+  [ ! -f "$SANDBOX/active" ]
+  [ ! -e "$SANDBOX/state/member.env" ]
+}
+
+@test "join: a stale entry of this member (its data gone) is removed first, under the quorum rule" {
+  ops ensure-member
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"removing the stale member e2 ($E2): its data is gone from this host"* ]]
+  grep -q "member remove $E2" "$FAKE/calls"
+  grep -q 'member add e2 --peer-urls=https://10.0.0.2:2380 --learner' "$FAKE/calls"
+}
+
+@test "a member with data that the cluster lists: only started if it is not running" {
+  mkdir -p "$SANDBOX/data/member"
+  ops ensure-member
+  [ "$status" -eq 0 ]
+  [[ "$(calls systemctl)" == *"start --no-block etcd.service"* ]]
+  ! grep -q 'member add' "$FAKE/calls"
+  rm "$SANDBOX/calls/systemctl"
+  ops ensure-member
+  [[ "$(calls systemctl)" != *start* ]]
+}
+
+@test "a member with data that the cluster removed meanwhile: old data archived, then it joins again as a learner" {
+  mkdir -p "$SANDBOX/data/member"
+  this_member_is_new
+  ops ensure-member
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"the cluster no longer lists e2 (it was removed): its old data is archived and it joins again"* ]]
+  ls -d "$SANDBOX"/data.removed-*/member
+  grep -q 'member add e2 --peer-urls=https://10.0.0.2:2380 --learner' "$FAKE/calls"
+}
+
+@test "remove-member on a peer: through the members that stay, by id, leadership moved off it first when it leads" {
+  echo "$E3" >"$FAKE/leader"
+  ops remove-member e3 https://10.0.0.3:2380 https://10.0.0.3:2379
+  [ "$status" -eq 0 ]
+  grep -q -- '--endpoints=https://10.0.0.1:2379,https://10.0.0.2:2379 lock etcd-deploy/membership' "$FAKE/calls"
+  grep -q "move-leader $E1" "$FAKE/calls"
+  grep -q "member remove $E3" "$FAKE/calls"
+  [[ "$(grep -n move-leader "$FAKE/calls" | cut -d : -f 1)" -lt "$(grep -n 'member remove' "$FAKE/calls" | cut -d : -f 1)" ]]
+  [ -z "$(calls systemctl)" ] # nothing changes on the peer itself
+}
+
+@test "remove-member of a dead host: succeeds while the members that stay are a healthy majority" {
+  sed -i '/10.0.0.3:2379/d' "$FAKE/up"
+  ops remove-member e3 https://10.0.0.3:2380 https://10.0.0.3:2379
+  [ "$status" -eq 0 ]
+  grep -q "member remove $E3" "$FAKE/calls"
+  ! grep -q move-leader "$FAKE/calls"
+}
+
+@test "remove-member is refused when the members that would remain are not a healthy majority" {
+  printf '%s\n' https://10.0.0.2:2379 local >"$FAKE/up"
+  ops remove-member e3 https://10.0.0.3:2380 https://10.0.0.3:2379
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"refusing to remove member $E3: only 1 of the 2 members that would remain are healthy; fix them first"* ]]
+  ! grep -q 'member remove' "$FAKE/calls"
+}
+
+@test "remove-member of a member that is gone already: nothing to do" {
+  sed -i "/^$E3, /d" "$FAKE/members"
+  ops remove-member e3 https://10.0.0.3:2380 https://10.0.0.3:2379
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"e3 is not a member (already removed)"* ]]
+}
+
+@test "retire: stops and disables etcd for good; data archived, never deleted" {
+  mkdir -p "$SANDBOX/data/member"
+  touch "$SANDBOX/active" "$SANDBOX/state/member.env"
+  ops retire
+  [ "$status" -eq 0 ]
   [[ "$(calls systemctl)" == *"disable --now etcd.service"* ]]
   ls -d "$SANDBOX"/data.removed-*/member
   [ ! -e "$SANDBOX/data" ]
+  [ ! -e "$SANDBOX/state/member.env" ]
 }
 
-@test "remove is refused when the others would not stay a healthy majority" {
-  printf 'https://10.0.0.2:2379 is healthy\nhttps://10.0.0.1:2379 is unhealthy\nhttps://10.0.0.3:2379 is unhealthy\n' >"$SANDBOX/ctl/health"
+@test "leave: removed through the others under the lock (its own endpoint is not used), then stopped; data archived" {
   mkdir -p "$SANDBOX/data/member"
-  ops remove
-  [ "$status" -eq 1 ]
-  [[ "$output" == *"refusing to remove e2: only 1 of 3 members are healthy; fix the others first"* ]]
-  run ! grep -q 'member remove' "$SANDBOX/calls/etcdctl"
+  touch "$SANDBOX/active"
+  echo "$E2" >"$FAKE/leader"
+  ops leave
+  [ "$status" -eq 0 ]
+  grep -q -- '--endpoints=https://10.0.0.1:2379,https://10.0.0.3:2379 lock etcd-deploy/membership' "$FAKE/calls"
+  grep -q "move-leader $E1" "$FAKE/calls"
+  grep -q "member remove $E2" "$FAKE/calls"
+  [ ! -f "$SANDBOX/active" ]
+  ls -d "$SANDBOX"/data.removed-*/member
+  [[ "$output" == *"etcd on e2 stopped and disabled; data not deleted"* ]]
+}
+
+@test "leave while the members it waits on leave too: the waiting lock client is dropped, and alone it only stops" {
+  mkdir -p "$SANDBOX/data/member"
+  touch "$SANDBOX/active" "$FAKE/lock-block"
+  # e1 and e3 leave (a parallel destroy) while e2 waits for the lock through them.
+  (
+    sleep 2
+    grep "^$E2" "$FAKE/members" >"$FAKE/one" && mv "$FAKE/one" "$FAKE/members"
+    printf '%s\n' https://10.0.0.2:2379 local >"$FAKE/up"
+  ) &
+  ops leave
+  wait
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"none of https://10.0.0.1:2379,https://10.0.0.3:2379 answers any more: asking for the lock again"* ]]
+  [[ "$output" == *"last member of the cluster: stopping etcd.service"* ]]
+  ! grep -q 'member remove' "$FAKE/calls"
+  [ ! -f "$SANDBOX/active" ]
   [ -d "$SANDBOX/data/member" ]
 }
 
-@test "leave as the last member: not removed (it cannot be), only stopped after the lock, data kept in place" {
-  grep '^91bc3c398fb3c146' "$SANDBOX/ctl/members" >"$SANDBOX/ctl/one" && mv "$SANDBOX/ctl/one" "$SANDBOX/ctl/members"
+@test "leave as the last member: not removed (it cannot be), only stopped, data kept in place" {
+  grep "^$E2" "$FAKE/members" >"$FAKE/one" && mv "$FAKE/one" "$FAKE/members"
+  printf 'local\n' >"$FAKE/up"
   mkdir -p "$SANDBOX/data/member"
   ops leave
   [ "$status" -eq 0 ]
   [[ "$output" == *"last member of the cluster: stopping etcd.service; data kept in $SANDBOX/data"* ]]
-  [[ "$output" == *"etcd on e2 stopped and disabled; data not deleted (in $SANDBOX/data or archived beside it), certificates kept in $SANDBOX/pki/etcd"* ]]
-  run ! grep -q 'member remove' "$SANDBOX/calls/etcdctl"
+  ! grep -q 'member remove' "$FAKE/calls"
   [ -d "$SANDBOX/data/member" ]
 }
 
 @test "leave without a reachable quorum: only stops, with a warning" {
-  : >"$SANDBOX/ctl/status"
+  nothing_answers
   ops leave
   [ "$status" -eq 0 ]
   [[ "$output" == *"WARNING: no quorum reachable: stopping etcd.service without a membership change"* ]]
+}
+
+@test "restart: under the lock through the others, health-gated; an upgrade takes a snapshot first and refuses without one" {
+  ops restart
+  [ "$status" -eq 0 ]
+  grep -q -- '--endpoints=https://10.0.0.1:2379,https://10.0.0.3:2379 lock etcd-deploy/membership bash' "$FAKE/calls"
+  [[ "$(calls systemctl)" == *"restart etcd.service"* ]]
+  [[ "$output" == *"restarted; cluster healthy"* ]]
+  rm "$SANDBOX/calls/systemctl"
+  touch "$FAKE/fail-snapshot"
+  ops restart-upgrade
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"no pre-upgrade snapshot: not upgrading e2"* ]]
+  [[ "$(calls systemctl)" != *restart* ]]
 }
 
 @test "a scheduled snapshot is saved and older ones pruned" {
@@ -107,5 +274,17 @@ ops() { run bash "$SANDBOX/state/etcd-ops.sh" "$@"; }
   ops snapshot-scheduled
   [ "$status" -eq 0 ]
   [[ "$output" == *"snapshot saved: $SANDBOX/snapshots/etcd-e2-scheduled-"* ]]
-  [ "$(ls "$SANDBOX/snapshots" | grep -c 'scheduled.*\.db$')" = 2 ]
+  [ "$(find "$SANDBOX/snapshots" -name '*scheduled*.db' | grep -c .)" = 2 ]
+}
+
+@test "a failed scheduled snapshot fails (so does its unit), says why, and prunes nothing" {
+  mkdir -p "$SANDBOX/snapshots"
+  for i in 1 2 3; do touch -d "2026-01-0$i" "$SANDBOX/snapshots/etcd-e2-scheduled-2026010${i}T000000Z.db"; done
+  touch "$FAKE/fail-snapshot"
+  ops snapshot-scheduled
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"failed: Error: rpc error: code = Unavailable desc = connection refused"* ]]
+  [[ "$output" == *"scheduled snapshot failed; earlier snapshots kept in $SANDBOX/snapshots"* ]]
+  [ "$(find "$SANDBOX/snapshots" -name '*scheduled*.db' | grep -c .)" = 3 ]
+  [ -z "$(find "$SANDBOX/snapshots" -name '*.part')" ]
 }

@@ -9,18 +9,23 @@ SCRIPTS_DIR="$(cd "$BATS_TEST_DIRNAME/../../../src/host/scripts" && pwd)"
 sandbox() {
   SANDBOX="$(mktemp -d)"
   export SANDBOX
-  mkdir -p "$SANDBOX/state" "$SANDBOX/bin" "$SANDBOX/stubs" "$SANDBOX/pki/etcd" "$SANDBOX/data" "$SANDBOX/calls"
+  mkdir -p "$SANDBOX/state" "$SANDBOX/bin" "$SANDBOX/stubs" "$SANDBOX/pki/etcd" "$SANDBOX/data" "$SANDBOX/calls" "$SANDBOX/unit"
   cat >"$SANDBOX/params.env" <<PARAMS
+CLUSTER_ID=6f1c2a9e-0d7b-4e4a-9c1e-3b5d7f9a1c2e
+CLUSTER_TOKEN=6f1c2a9e-0d7b-4e4a-9c1e-3b5d7f9a1c2e
 MEMBER_NAME=e2
 ETCD_VERSION=3.6.14
 ETCD_ARCH=amd64
 ETCD_URL=file://$SANDBOX/release.tar.gz
 ETCD_SHA256=0000000000000000000000000000000000000000000000000000000000000000
-UPGRADE_FLOOR_3_5_PATCH=26
+UPGRADE_FLOOR_3_5_PATCH=32
 BIN_DIR=$SANDBOX/bin
 DATA_DIR=$SANDBOX/data
 UNIT_NAME=etcd
 UNIT=etcd.service
+UNIT_FILE=$SANDBOX/unit/etcd.service
+UNIT_MARKER='# Managed by etcd-kubeadm-cdktf (Terraform).'
+MEMBER_STAMP=$SANDBOX/state/member.env
 STATE_DIR=$SANDBOX/state
 STAGING_DIR=$SANDBOX/staging
 OPS_SCRIPT=$SANDBOX/state/etcd-ops.sh
@@ -29,8 +34,11 @@ MEMBERSHIP_ENV=$SANDBOX/state/membership.env
 PEER_URL=https://10.0.0.2:2380
 CLIENT_URL=https://10.0.0.2:2379
 LOCAL_ENDPOINT=https://127.0.0.1:2379
-CLUSTER_TOKEN=etcd-cluster
+CLIENT_PORT=2379
+PEER_PORT=2380
+METRICS_PORT=2381
 CA_CERT=$SANDBOX/pki/etcd/ca.crt
+STAGED_CA_CERT=pki/etcd/ca.crt
 CLIENT_CERT=$SANDBOX/pki/etcd/healthcheck-client.crt
 CLIENT_KEY=$SANDBOX/pki/etcd/healthcheck-client.key
 PKI_DIR=$SANDBOX/pki

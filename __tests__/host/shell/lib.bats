@@ -104,3 +104,50 @@ CTL
   [ -z "$(ls "$SANDBOX/snapshots" | grep '\.part$' || true)" ]
   [ "$(stat -c %a "$SANDBOX/snapshots")" = 700 ]
 }
+
+@test "a failed snapshot returns non-zero with etcdctl's reason and leaves no file, even where set -e is off" {
+  printf '#!/bin/bash\necho "Error: context deadline exceeded" >&2\nexit 1\n' >"$SANDBOX/bin/etcdctl"
+  chmod +x "$SANDBOX/bin/etcdctl"
+  run bash -c "set +e; . '$SANDBOX/params.env'; . '$SCRIPTS_DIR/lib.sh'; LOG_TAG=t; snapshot '$SANDBOX/snapshots' scheduled && echo PRUNED"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"snapshot of https://127.0.0.1:2379 into $SANDBOX/snapshots failed: Error: context deadline exceeded"* ]]
+  [[ "$output" != *PRUNED* ]]
+  [ -z "$(ls "$SANDBOX/snapshots")" ]
+}
+
+@test "upgrade floor: 3.5 -> 3.6 from 3.5.32 on (etcd's current upgrade guide); 3.5.31 is refused" {
+  [ "$UPGRADE_FLOOR_3_5_PATCH" = 32 ]
+  run check_upgrade_path 3.5.31 3.6.14
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"3.5 -> 3.6 needs 3.5.32 or later first"* ]]
+  run check_upgrade_path 3.5.32 3.6.14
+  [ "$status" -eq 0 ]
+}
+
+@test "member ids: from member add's output, and from endpoint status as decimal text" {
+  [ "$(echo 'Member 4a5b6c7d8e9f0a1b added to cluster 1c2d3e4f5a6b7c8d' | added_member_id)" = 4a5b6c7d8e9f0a1b ]
+  [ "$(echo 'Member  a948fb4f77fffa8 added as learner to cluster 79c225314759b145' | added_member_id)" = a948fb4f77fffa8 ]
+  [ -z "$(echo 'Error: etcdserver: unhealthy cluster' | added_member_id)" ]
+  local json='[{"Endpoint":"https://10.0.0.1:2379","Status":{"header":{"cluster_id":1,"member_id":10276657743932975437,"raft_term":2},"leader":10276657743932975437}}]'
+  [ "$(printf '%s' "$json" | status_field member_id)" = 10276657743932975437 ]
+  [ "$(printf '%s' "$json" | status_field leader)" = 10276657743932975437 ]
+}
+
+@test "started voters: started members that are not learners" {
+  [ "$(printf '%s\n' "$MEMBERS" 'abc, started, e5, https://10.0.0.5:2380, https://10.0.0.5:2379, true' | started_voters | tr '\n' ' ')" = "8e9e05c52164694d 91bc3c398fb3c146 " ]
+}
+
+@test "the stamp records cluster, member, unit and data dir; archiving moves the data aside and forgets the stamp" {
+  write_stamp
+  [ "$(cat "$MEMBER_STAMP")" = "STAMP_CLUSTER_ID=$CLUSTER_ID
+STAMP_MEMBER_NAME=e2
+STAMP_UNIT=etcd.service
+STAMP_DATA_DIR=$SANDBOX/data" ]
+  [ "$(stat -c %a "$MEMBER_STAMP")" = 600 ]
+  mkdir -p "$SANDBOX/data/member/wal"
+  run archive_data_dir
+  [ "$status" -eq 0 ]
+  [ ! -e "$SANDBOX/data" ]
+  [ -d "$(ls -d "$SANDBOX"/data.removed-*)/member/wal" ]
+  [ ! -e "$MEMBER_STAMP" ]
+}

@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
-# provision.sh end to end on a sandbox: install (verified, atomic, refused on a bad upgrade path),
-# the manifest's place/retire semantics, and the restart-pending bookkeeping that makes a restart
-# owed by an interrupted run happen on the next one. systemctl, curl and the ops script are stubs.
+# provision.sh end to end on a sandbox: the preflight that refuses a host that is not this member's
+# to take (before anything changes), install (verified, atomic, refused on a bad upgrade path), the
+# manifest's place/retire semantics, no first start here (the bootstrap or the join step does it),
+# and the restart-pending bookkeeping that makes a restart owed by an interrupted run happen on the
+# next one. systemctl, ss, pgrep, curl and the ops script are stubs.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -17,16 +19,24 @@ setup() {
   stub id 'echo 0'
   stub install 'args=(); while [ $# -gt 0 ]; do case "$1" in -o|-g) shift 2 ;; *) args+=("$1"); shift ;; esac; done; exec /usr/bin/install "${args[@]}"'
   stub curl 'out=; while [ $# -gt 0 ]; do case "$1" in --output) out="$2"; shift 2 ;; *) url="$1"; shift ;; esac; done; cp "${url#file://}" "$out"'
-  stub systemctl 'if [ "$1" = is-active ]; then [ -f "$SANDBOX/active" ]; else exit 0; fi'
+  # systemctl: is-active from a file; `show -p X --value` from $SANDBOX/show-X.
+  stub systemctl 'case "$1" in
+    is-active) [ -f "$SANDBOX/active" ] ;;
+    show) cat "$SANDBOX/show-$3" 2>/dev/null || true ;;
+  esac'
+  stub pgrep 'cat "$SANDBOX/pgrep" 2>/dev/null'
+  stub ss 'cat "$SANDBOX/ss-${2##*:}" 2>/dev/null || true'
   cat >"$SANDBOX/state/etcd-ops.sh" <<OPS
 #!/bin/bash
 echo "\$*" >>"$SANDBOX/calls/ops"
 [ ! -f "$SANDBOX/ops-fails" ]
 OPS
+  echo "ca v1" >"$SANDBOX/staging/pki/etcd/ca.crt"
   echo "server v1" >"$SANDBOX/staging/pki/etcd/server.crt"
   echo "client v1" >"$SANDBOX/staging/pki/etcd/healthcheck-client.crt"
-  printf '[Unit]\n' >"$SANDBOX/staging/etcd.service"
+  printf '# Managed by etcd-kubeadm-cdktf (Terraform). Local edits are overwritten on the next apply.\n[Unit]\n' >"$SANDBOX/staging/etcd.service"
   printf 'dir\t-\t%s\t0755\t0\n' "$SANDBOX/pki/etcd" >"$SANDBOX/staging/manifest.tsv"
+  printf 'place\tpki/etcd/ca.crt\t%s\t0644\t1\n' "$SANDBOX/pki/etcd/ca.crt" >>"$SANDBOX/staging/manifest.tsv"
   printf 'place\tpki/etcd/server.crt\t%s\t0644\t1\n' "$SANDBOX/pki/etcd/server.crt" >>"$SANDBOX/staging/manifest.tsv"
   printf 'place\tpki/etcd/healthcheck-client.crt\t%s\t0644\t0\n' "$SANDBOX/pki/etcd/healthcheck-client.crt" >>"$SANDBOX/staging/manifest.tsv"
   printf 'retire\t-\t%s\t-\t0\n' "$SANDBOX/pki/etcd/ca.key" >>"$SANDBOX/staging/manifest.tsv"
@@ -44,13 +54,27 @@ provision() {
   run bash "$SANDBOX/staging/provision.sh"
 }
 
-# running: the member has data and its unit is active.
+# running: the member was started (data, stamp) and its unit is active, as etcd pid 4242.
 running() {
   mkdir -p "$SANDBOX/data/member"
   touch "$SANDBOX/active"
+  printf 'STAMP_CLUSTER_ID=6f1c2a9e-0d7b-4e4a-9c1e-3b5d7f9a1c2e\nSTAMP_MEMBER_NAME=e2\nSTAMP_UNIT=etcd.service\nSTAMP_DATA_DIR=%s\n' "$SANDBOX/data" >"$SANDBOX/state/member.env"
+  echo 4242 >"$SANDBOX/show-MainPID"
+  echo "$SANDBOX/unit/etcd.service" >"$SANDBOX/show-FragmentPath"
+  echo 4242 >"$SANDBOX/pgrep"
+  echo 'LISTEN 0 4096 10.0.0.2:2379 0.0.0.0:* users:(("etcd",pid=4242,fd=9))' >"$SANDBOX/ss-2379"
 }
 
-@test "a fresh host: installs the release, places the files, first start; staging removed, nothing owed" {
+# refused_before_changing_anything: the preflight said no, and nothing was downloaded or placed.
+refused_before_changing_anything() {
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"ERROR: refusing to provision e2 on host $(hostname), before changing anything:"* ]]
+  [ -z "$(calls curl)" ]
+  [ ! -e "$SANDBOX/pki/etcd/server.crt" ]
+  [ ! -e "$SANDBOX/state/installed-release" ]
+}
+
+@test "a fresh host: installs the release, places the files, does not start etcd (the bootstrap or the join does); nothing left" {
   provision
   [ "$status" -eq 0 ]
   [[ "$output" == *"installed etcd 3.6.14 into $SANDBOX/bin"* ]]
@@ -58,9 +82,80 @@ running() {
   [ "$(cat "$SANDBOX/state/installed-release")" = "3.6.14 amd64 $(sha256sum "$SANDBOX/release.tar.gz" | cut -d ' ' -f 1)" ]
   [ "$(cat "$SANDBOX/pki/etcd/server.crt")" = "server v1" ]
   [ "$(stat -c %a "$SANDBOX/data")" = 700 ]
-  [ "$(calls ops)" = "first-start" ]
+  [[ "$output" == *"not started yet: the bootstrap (a new cluster) or the join step (a running one) starts it"* ]]
+  [ -z "$(calls ops)" ]
+  [[ "$(calls systemctl)" != *start* ]]
   [ ! -e "$SANDBOX/state/restart-pending" ]
   [ ! -e "$SANDBOX/staging" ]
+}
+
+@test "preflight: a host holding a member of another cluster is refused, naming both clusters" {
+  running
+  sed -i 's/^STAMP_CLUSTER_ID=.*/STAMP_CLUSTER_ID=0badc0de-0000-4000-8000-000000000000/' "$SANDBOX/state/member.env"
+  rm "$SANDBOX/unit/etcd.service" 2>/dev/null || true
+  provision
+  refused_before_changing_anything
+  [[ "$output" == *"it holds member e2 of another cluster (id 0badc0de-0000-4000-8000-000000000000, data in $SANDBOX/data; this cluster is 6f1c2a9e-0d7b-4e4a-9c1e-3b5d7f9a1c2e)"* ]]
+}
+
+@test "preflight: a host holding another member of this cluster is refused: remove that one first" {
+  running
+  sed -i 's/^STAMP_MEMBER_NAME=.*/STAMP_MEMBER_NAME=e9/' "$SANDBOX/state/member.env"
+  provision
+  refused_before_changing_anything
+  [[ "$output" == *"it holds member e9 of this cluster: remove e9 first (remove: true), then add e2"* ]]
+}
+
+@test "preflight: a renamed unit or a moved data dir of a running member is refused, saying how to go back" {
+  running
+  sed -i 's/^STAMP_UNIT=.*/STAMP_UNIT=etcd-old.service/; s#^STAMP_DATA_DIR=.*#STAMP_DATA_DIR=/srv/etcd#' "$SANDBOX/state/member.env"
+  provision
+  refused_before_changing_anything
+  [[ "$output" == *"etcd.unitName changed from etcd-old to etcd: renaming the unit of a running member is not supported; set etcd.unitName back to etcd-old"* ]]
+  [[ "$output" == *"etcd.dataDir changed from /srv/etcd to $SANDBOX/data: moving a member's data is not supported; set etcd.dataDir back to /srv/etcd"* ]]
+}
+
+@test "preflight: a data dir no member of this cluster wrote is refused (another cluster's, or one destroyed earlier)" {
+  mkdir -p "$SANDBOX/data/member/wal"
+  provision
+  refused_before_changing_anything
+  [[ "$output" == *"$SANDBOX/data holds etcd data that no member of this cluster wrote"* ]]
+  [ -d "$SANDBOX/data/member/wal" ]
+}
+
+@test "preflight: a unit file this tool did not write, or a unit of that name from elsewhere, is refused" {
+  printf '[Unit]\nDescription=OpenSSH server\n' >"$SANDBOX/unit/etcd.service"
+  echo /lib/systemd/system/etcd.service >"$SANDBOX/show-FragmentPath"
+  provision
+  refused_before_changing_anything
+  [[ "$output" == *"$SANDBOX/unit/etcd.service exists and was not written by this tool: choose another etcd.unitName"* ]]
+  [[ "$output" == *"systemd already has a unit etcd.service, from /lib/systemd/system/etcd.service: choose another etcd.unitName"* ]]
+  [ "$(cat "$SANDBOX/unit/etcd.service")" = $'[Unit]\nDescription=OpenSSH server' ]
+}
+
+@test "preflight: a foreign etcd process, or another listener on etcd's ports, is refused, naming it" {
+  echo 777 >"$SANDBOX/pgrep"
+  echo 'LISTEN 0 4096 *:2380 *:* users:(("haproxy",pid=888,fd=7))' >"$SANDBOX/ss-2380"
+  provision
+  refused_before_changing_anything
+  [[ "$output" == *"an etcd this tool does not run is running (pid 777"* ]]
+  [[ "$output" == *"port 2380 is taken by pid 888"* ]]
+}
+
+@test "preflight: data of this cluster written before member stamps (same CA, our unit) is adopted and stamped" {
+  provision
+  mkdir -p "$SANDBOX/data/member"
+  touch "$SANDBOX/active"
+  provision
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"adopting $SANDBOX/data: this cluster's data (same etcd CA), written before member stamps existed"* ]]
+  grep -qx 'STAMP_MEMBER_NAME=e2' "$SANDBOX/state/member.env"
+  # the same data under another CA is another cluster's
+  rm "$SANDBOX/state/member.env"
+  echo "ca v2" >"$SANDBOX/bundle/pki/etcd/ca.crt"
+  provision
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"holds etcd data that no member of this cluster wrote"* ]]
 }
 
 @test "nothing changed: no download, no restart, etcd left running" {
@@ -71,7 +166,7 @@ running() {
   [[ "$output" == *"etcd 3.6.14 already installed"* ]]
   [[ "$output" == *"nothing changed: etcd left running"* ]]
   [ "$(grep -c . "$SANDBOX/calls/curl")" = 1 ]
-  [ "$(calls ops)" = "first-start" ]
+  [ -z "$(calls ops)" ]
 }
 
 @test "a file etcd reads changed: a rolling restart; a client certificate only: placed, no restart" {
@@ -81,7 +176,7 @@ running() {
   provision
   [ "$status" -eq 0 ]
   [ "$(cat "$SANDBOX/pki/etcd/healthcheck-client.crt")" = "client v2" ]
-  [ "$(calls ops | tail -n 1)" = "first-start" ]
+  [ -z "$(calls ops)" ]
   echo "server v2" >"$SANDBOX/bundle/pki/etcd/server.crt"
   provision
   [ "$status" -eq 0 ]

@@ -1,9 +1,16 @@
 #!/bin/bash
-# Operations on one member that need the running cluster: first start (bootstrap or join),
-# rolling restart, removal, leaving, snapshots. Every membership change and every restart of a
-# running cluster happens under one etcd lock, so members change one at a time whatever
-# Terraform's parallelism, each only after the cluster is healthy again.
-# Usage: etcd-ops.sh first-start|restart|restart-upgrade|remove|leave|snapshot-scheduled
+# Operations on one member that need the running cluster. Terraform runs them in this order:
+#   found           once per cluster (the bootstrap record): start the founding members as "new"
+#   ensure-member   after provisioning: a member without data joins the running cluster as a
+#                   learner and is promoted; a member with data is started if it is not running
+#   restart[-upgrade]  a member whose inputs changed: one at a time, health-gated, snapshot first
+#   remove-member NAME PEER_URL CLIENT_URL   on a healthy peer: take a member out (remove: true)
+#   retire          on the removed member, best effort: stop it and archive its data
+#   leave           destroy-time, on the member itself: leave the cluster, stop, archive
+#   snapshot-scheduled   the snapshot timer's job
+# Membership changes and restarts happen under one etcd lock, taken through the other members (a
+# lock held through the member that is restarted or removed would die with it), so members change
+# one at a time whatever Terraform's parallelism, each only after the cluster is healthy again.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -20,32 +27,42 @@ if [ -f "$MEMBERSHIP_ENV" ]; then
 fi
 : "${SPEC_INITIAL_CLUSTER:?membership.env is missing}" "${CLUSTER_ENDPOINTS:?membership.env is missing}"
 
-ctl_cluster() { ctl --endpoints="$CLUSTER_ENDPOINTS" "$@"; }
-ctl_local() { ctl --endpoints="$LOCAL_ENDPOINT" "$@"; }
-# The lock client talks to the other members only: the lock holder restarts or removes its own
-# etcd, and a session through it would die with it and keep the lock held until its lease ends.
-OTHER_ENDPOINTS="$(printf '%s' "$CLUSTER_ENDPOINTS" | tr ',' '\n' | grep -vxF "$CLIENT_URL" | paste -sd ',' - || true)"
-if [ -z "$OTHER_ENDPOINTS" ]; then OTHER_ENDPOINTS="$CLUSTER_ENDPOINTS"; fi
+# without URL LIST: the comma-separated LIST without URL.
+without() { printf '%s' "$2" | tr ',' '\n' | grep -vxF "$1" | paste -sd ',' - || true; }
 
-# A running cluster has a leader: endpoint status answers at once, also from members that are
-# up without a quorum (leader 0), so a new cluster's first start does not wait for a timeout.
-# A leader is then confirmed by a linearizable read, which only a quorum can serve. (member
-# list alone is served locally by older releases.)
-# (etcdctl exits 1 when any endpoint is down, e.g. this member's own: keep its output anyway.)
-cluster_has_quorum() {
+# Under the lock, "the others" are the live members the lock was taken through.
+OTHER_ENDPOINTS="${LOCK_ENDPOINTS:-$(without "$CLIENT_URL" "$CLUSTER_ENDPOINTS")}"
+ctl_local() { ctl --endpoints="$LOCAL_ENDPOINT" "$@"; }
+ctl_others() { ctl --endpoints="$OTHER_ENDPOINTS" "$@"; }
+
+# has_quorum ENDPOINTS: a cluster with a leader answers there. endpoint status answers at once,
+# also from members that are up without a quorum (leader 0); a leader is then confirmed by a
+# linearizable read, which only a quorum can serve. (etcdctl exits 1 when any endpoint is down:
+# keep its output anyway.)
+has_quorum() {
   local status
-  status="$(ctl_cluster --dial-timeout=1s --command-timeout=2s endpoint status -w json 2>/dev/null || true)"
+  [ -n "$1" ] || return 1
+  status="$(ctl --endpoints="$1" --dial-timeout=1s --command-timeout=2s endpoint status -w json 2>/dev/null || true)"
   case "$status" in
-    *'"leader":'[1-9]*) ctl_cluster --command-timeout=3s get etcd-deploy/quorum-probe >/dev/null 2>&1 ;;
+    *'"leader":'[1-9]*) ctl --endpoints="$1" --command-timeout=3s get etcd-deploy/quorum-probe >/dev/null 2>&1 ;;
     *) return 1 ;;
   esac
+}
+
+# wait_for_quorum ENDPOINTS SECONDS: has_quorum, retried until the deadline.
+wait_for_quorum() {
+  local deadline=$(($(date +%s) + $2))
+  until has_quorum "$1"; do
+    if [ "$(date +%s)" -ge "$deadline" ]; then return 1; fi
+    sleep 1
+  done
 }
 
 # wait_healthy SECONDS: this member and the whole cluster answer health checks.
 wait_healthy() {
   local deadline=$(($(date +%s) + $1))
   while [ "$(date +%s)" -lt "$deadline" ]; do
-    if ctl_local endpoint health >/dev/null 2>&1 && ctl_cluster endpoint health --cluster >/dev/null 2>&1; then
+    if ctl_local endpoint health >/dev/null 2>&1 && ctl --endpoints="$CLUSTER_ENDPOINTS" endpoint health --cluster >/dev/null 2>&1; then
       return 0
     fi
     sleep 1
@@ -53,16 +70,49 @@ wait_healthy() {
   return 1
 }
 
-# with_lock OP: run this script's OP while holding the cluster-wide lock. The lock client can
-# lose its session when the member it talks to restarts (another member's rolling restart): then
-# the OP never ran, and the lock is requested again. The OP records its own exit status.
+# live_endpoints EXCLUDE: the client URLs of the members the running cluster lists as started, but
+# those in EXCLUDE (comma-separated). Asked through every endpoint of the spec, so members that left
+# or are leaving (a deleted entry, a parallel destroy) drop out as soon as the cluster says so.
+# Exits 1 when no endpoint answers (nothing is known), 0 with an empty output when none remains.
+live_endpoints() {
+  local list
+  list="$(ctl --endpoints="$CLUSTER_ENDPOINTS" --dial-timeout=1s --command-timeout=3s member list -w simple 2>/dev/null)" || return 1
+  printf '%s\n' "$list" | awk -F', ' -v ex=",$1," '$5 != "" { split($5, u, ","); if (index(ex, "," u[1] ",") == 0) print u[1] }' | paste -sd ',' -
+}
+
+# with_lock EXCLUDE OP ARGS: run this script's OP while holding the cluster-wide lock, taken through
+# the live members but EXCLUDE (the member that restarts or leaves: a lock held through it would
+# die with it). Each attempt's endpoints are chosen afresh: while the lock client waits, the members
+# it talks to may leave (members leaving in parallel); when none of them answers any more, the
+# waiting client is stopped and the lock requested again through the members that remain. A client
+# whose OP has started is never stopped. The OP records its exit status (and its start) in files.
+# Returns 3 when no other member remains to take the lock through.
 with_lock() {
-  local rc_file="$STATE_DIR/locked-op.rc" tries=0
+  local exclude="$1" rc_file="$STATE_DIR/locked-op.rc" started="$STATE_DIR/locked-op.started" tries=0 endpoints pid waited
+  shift
   log "waiting for the cluster lock ($1)"
   while :; do
-    rm -f -- "$rc_file"
-    timeout $((HEALTH_SECONDS * 4 + 60)) "$BIN_DIR/etcdctl" --cacert="$CA_CERT" --cert="$CLIENT_CERT" --key="$CLIENT_KEY" \
-      --dial-timeout=3s --endpoints="$(lock_endpoints "$1")" lock "$LOCK_NAME" bash "$0" "$1" || true
+    if ! endpoints="$(live_endpoints "$exclude")"; then endpoints="$(without "$exclude" "$CLUSTER_ENDPOINTS")"; fi
+    [ -n "$endpoints" ] || return 3
+    rm -f -- "$rc_file" "$started"
+    LOCK_ENDPOINTS="$endpoints" "$BIN_DIR/etcdctl" --cacert="$CA_CERT" --cert="$CLIENT_CERT" --key="$CLIENT_KEY" \
+      --dial-timeout=3s --endpoints="$endpoints" lock "$LOCK_NAME" bash "$0" "$@" &
+    pid=$!
+    waited=0
+    while kill -0 "$pid" 2>/dev/null && [ ! -f "$started" ]; do
+      sleep 1
+      waited=$((waited + 1))
+      # Every few seconds: does any member this client can use still answer?
+      if [ $((waited % 5)) -eq 0 ] && [ ! -f "$started" ] &&
+        ! ctl --endpoints="$endpoints" --dial-timeout=1s --command-timeout=2s endpoint health 2>&1 | grep -q 'is healthy'; then
+        log "none of $endpoints answers any more: asking for the lock again"
+        kill -TERM "$pid" 2>/dev/null || true
+        sleep 2
+        if [ ! -f "$started" ]; then kill -KILL "$pid" 2>/dev/null || true; fi
+        break
+      fi
+    done
+    wait "$pid" || true
     if [ -f "$rc_file" ]; then
       return "$(cat "$rc_file")"
     fi
@@ -73,35 +123,23 @@ with_lock() {
   done
 }
 
-# Restart and join: the other members when they answer with a quorum. Leave and remove: every
-# member including this one, which stays up while it waits even as the others leave.
-lock_endpoints() {
-  case "$1" in
-    leave-locked | remove-locked)
-      printf '%s' "$CLUSTER_ENDPOINTS"
-      return 0
-      ;;
-  esac
-  if ctl --endpoints="$OTHER_ENDPOINTS" --dial-timeout=2s --command-timeout=3s get etcd-deploy/quorum-probe >/dev/null 2>&1; then
-    printf '%s' "$OTHER_ENDPOINTS"
-  else
-    printf '%s' "$CLUSTER_ENDPOINTS"
-  fi
-}
-
 # Locked operations report their exit status to with_lock through this file.
 record_rc() { printf '%s\n' "$?" >"$STATE_DIR/locked-op.rc"; }
 
-# reconfigure ARGS: a membership change. etcd refuses one ("unhealthy cluster") until every member
-# has been connected for a few seconds, e.g. right after a start or the previous change: retry,
-# still under the lock.
+# reconfigure ENDPOINTS ARGS: a membership change. etcd refuses one ("unhealthy cluster") until
+# every member has been connected for a few seconds, e.g. right after a start or the previous
+# change: retry, still under the lock. Prints etcdctl's output.
 reconfigure() {
-  local tries=0 out
-  until out="$(ctl_cluster "$@" 2>&1)"; do
+  local endpoints="$1" tries=0 out
+  shift
+  until out="$(ctl --endpoints="$endpoints" "$@" 2>&1)"; do
+    # A removal whose answer was lost (the leader changed) is done already.
+    if [ "$1 $2" = "member remove" ] && [[ "$out" == *"member not found"* ]]; then break; fi
     tries=$((tries + 1))
     if [ "$tries" -ge "$HEALTH_SECONDS" ]; then die "etcdctl $* failed after $tries attempts: $out"; fi
     sleep 1
   done
+  printf '%s\n' "$out"
 }
 
 write_bootstrap_env() {
@@ -110,36 +148,139 @@ write_bootstrap_env() {
   mv -f "$BOOTSTRAP_ENV.new" "$BOOTSTRAP_ENV"
 }
 
-first_start() {
-  if cluster_has_quorum; then
-    with_lock join-locked
-  else
-    log "no running cluster reachable: bootstrapping a new cluster"
-    write_bootstrap_env "$SPEC_INITIAL_CLUSTER" new
-    # --no-block: Type=notify reports READY only once a quorum is up.
+ensure_running() {
+  systemctl enable --quiet "$UNIT"
+  if ! systemctl is-active --quiet "$UNIT"; then
+    systemctl reset-failed "$UNIT" 2>/dev/null || true
+    log "starting $UNIT_NAME"
     systemctl start --no-block "$UNIT"
   fi
 }
 
-join_locked() {
-  if ! ctl_cluster member list -w simple | grep -qF ", $PEER_URL,"; then
-    log "adding $MEMBER_NAME ($PEER_URL) to the running cluster"
-    reconfigure member add "$MEMBER_NAME" --peer-urls="$PEER_URL"
+# found: part of the cluster's one bootstrap. A founder without data starts as "new" with the
+# founders' initial cluster; a late founder (its peers formed the cluster already and list it as
+# never started: no client URLs yet) does the same and is let in. A member a running cluster does
+# not list, or lists as having run before (its data is gone), is left alone: ensure-member makes it
+# join.
+found() {
+  if [ -d "$DATA_DIR/member" ]; then
+    log "already holds cluster data: not bootstrapping"
+    ensure_running
+    return 0
   fi
-  local initial
-  initial="$(ctl_cluster member list -w simple | initial_cluster_of "$MEMBER_NAME" "$PEER_URL")" ||
+  local list
+  if has_quorum "$OTHER_ENDPOINTS"; then
+    list="$(ctl_others member list -w simple)"
+    if [ -z "$(printf '%s\n' "$list" | member_field "$PEER_URL" 1)" ] || [ -n "$(printf '%s\n' "$list" | member_field "$PEER_URL" 5)" ]; then
+      log "the running cluster does not list $MEMBER_NAME as a founder yet to start: it joins it instead"
+      return 0
+    fi
+  fi
+  log "bootstrapping: starting as a founding member of a new cluster"
+  write_bootstrap_env "$SPEC_INITIAL_CLUSTER" new
+  write_stamp
+  systemctl enable --quiet "$UNIT"
+  # --no-block: Type=notify reports READY only once a quorum is up.
+  systemctl start --no-block "$UNIT"
+}
+
+# ensure-member: a member with data runs; a member without data joins the running cluster. It
+# never bootstraps a new one: the bootstrap happened once, when Terraform recorded it.
+ensure_member() {
+  if [ -d "$DATA_DIR/member" ]; then
+    if has_quorum "$OTHER_ENDPOINTS" && [ -z "$(ctl_others member list -w simple | member_field "$PEER_URL" 1)" ]; then
+      # Removed while its host was away (remove: true of a dead host, then put back): its data
+      # belongs to a member the cluster no longer has, and etcd would refuse to run with it.
+      log "the cluster no longer lists $MEMBER_NAME (it was removed): its old data is archived and it joins again"
+      systemctl disable --now "$UNIT" 2>/dev/null || true
+      archive_data_dir
+    else
+      ensure_running
+      return 0
+    fi
+  fi
+  log "not a member yet: joining the running cluster"
+  wait_for_quorum "$OTHER_ENDPOINTS" "$HEALTH_SECONDS" ||
+    die "no running cluster answers at $OTHER_ENDPOINTS after $HEALTH_SECONDS s. The cluster was bootstrapped already (Terraform recorded it), so $MEMBER_NAME will not start a new one: make the other members reachable from this host on the client and peer ports, then apply again"
+  with_lock "$CLIENT_URL" join-locked
+}
+
+# join-locked: add this member as a learner, start it, promote it once it caught up. A stale entry
+# with this peer URL (the member's data is gone) is removed first; if the learner does not catch up
+# in time it is removed again, so the voters never change for a member that does not run.
+join_locked() {
+  local list id name learner out initial tries=0
+  list="$(ctl_others member list -w simple)"
+  id="$(printf '%s\n' "$list" | member_field "$PEER_URL" 1)"
+  name="$(printf '%s\n' "$list" | member_field "$PEER_URL" 3)"
+  learner="$(printf '%s\n' "$list" | member_field "$PEER_URL" 6)"
+  if [ -n "$id" ] && [ -n "$name" ] && [ "$learner" != true ]; then
+    log "removing the stale member $name ($id): its data is gone from this host"
+    remove_voter "$id" "$OTHER_ENDPOINTS"
+    id=
+  fi
+  if [ -z "$id" ]; then
+    log "adding $MEMBER_NAME ($PEER_URL) as a learner"
+    out="$(reconfigure "$OTHER_ENDPOINTS" member add "$MEMBER_NAME" --peer-urls="$PEER_URL" --learner)"
+    id="$(printf '%s\n' "$out" | added_member_id)"
+    [ -n "$id" ] || die "member add gave no member id: $out"
+  fi
+  initial="$(ctl_others member list -w simple | initial_cluster_of "$MEMBER_NAME" "$PEER_URL")" ||
     die "cannot join: another added member never started; remove it (etcdctl member remove ID) or start it, then apply again"
   write_bootstrap_env "$initial" existing
-  log "joining with --initial-cluster=$initial"
-  systemctl start "$UNIT"
+  write_stamp
+  log "starting as a learner with --initial-cluster=$initial"
+  systemctl enable --quiet "$UNIT"
+  systemctl start --no-block "$UNIT"
+  until out="$(ctl_others member promote "$id" 2>&1)"; do
+    tries=$((tries + 1))
+    if [ "$tries" -ge "$HEALTH_SECONDS" ]; then
+      log "the learner did not catch up in $HEALTH_SECONDS s ($out): removing it again"
+      ctl_others member remove "$id" >/dev/null 2>&1 || true
+      systemctl disable --now "$UNIT" 2>/dev/null || true
+      archive_data_dir
+      die "$MEMBER_NAME did not catch up with the cluster as a learner within $HEALTH_SECONDS s and was removed again; see journalctl -u $UNIT -n 50"
+    fi
+    sleep 1
+  done
+  log "promoted $MEMBER_NAME ($id) to a voting member"
   wait_healthy "$HEALTH_SECONDS" || die "joined but not healthy after $HEALTH_SECONDS s: journalctl -u $UNIT -n 50"
   log "joined; cluster healthy"
 }
 
+# remove_voter ID ENDPOINTS: member remove, refused unless the healthy members other than ID stay a
+# majority of those that remain (counted from the live member list, not the spec's); leadership
+# moves off ID first when it leads, so writes do not wait for an election.
+remove_voter() {
+  local id="$1" endpoints="$2" list total stay_urls healthy leaver_url leaver_status target
+  list="$(ctl --endpoints="$endpoints" member list -w simple)"
+  total="$(printf '%s\n' "$list" | grep -c .)"
+  stay_urls="$(printf '%s\n' "$list" | awk -F', ' -v id="$id" '$1 != id && $5 != "" { split($5, u, ","); print u[1] }' | paste -sd ',' -)"
+  healthy=0
+  if [ -n "$stay_urls" ]; then
+    healthy="$(ctl --endpoints="$stay_urls" --dial-timeout=2s endpoint health 2>&1 | grep -c 'is healthy' || true)"
+  fi
+  # +1: the member to remove counts as healthy in removal_keeps_quorum's arithmetic.
+  removal_keeps_quorum "$((healthy + 1))" "$total" ||
+    die "refusing to remove member $id: only $healthy of the $((total - 1)) members that would remain are healthy; fix them first"
+  leaver_url="$(printf '%s\n' "$list" | awk -F', ' -v id="$id" '$1 == id { split($5, u, ","); print u[1] }')"
+  if [ -n "$leaver_url" ] && leaver_status="$(ctl --endpoints="$leaver_url" --dial-timeout=2s endpoint status -w json 2>/dev/null)" &&
+    [ "$(printf '%s' "$leaver_status" | status_field member_id)" = "$(printf '%s' "$leaver_status" | status_field leader)" ]; then
+    target="$(printf '%s\n' "$list" | started_voters | grep -vx "$id" | head -n 1)"
+    log "moving leadership from $id to $target first"
+    ctl --endpoints="$leaver_url" move-leader "$target" >/dev/null 2>&1 || log "move-leader failed; removing the leader directly"
+  fi
+  log "removing member $id"
+  reconfigure "$endpoints" member remove "$id" >/dev/null
+}
+
 # restart [upgrade]: one member at a time under the lock when the cluster runs; plain otherwise.
 rolling_restart() {
-  if cluster_has_quorum; then
-    with_lock "restart-locked-$1"
+  if has_quorum "$OTHER_ENDPOINTS"; then
+    with_lock "$CLIENT_URL" "restart-locked-$1"
+  elif has_quorum "$LOCAL_ENDPOINT"; then
+    # A cluster of one: nobody else to hold the lock through, nobody to wait for.
+    restart_locked "$1"
   else
     log "no quorum reachable: restarting without waiting"
     systemctl restart --no-block "$UNIT"
@@ -148,80 +289,106 @@ rolling_restart() {
 
 restart_locked() {
   wait_healthy "$HEALTH_SECONDS" || die "cluster not healthy before restarting $MEMBER_NAME: not restarting (would risk quorum)"
-  if [ "$1" = upgrade ]; then snapshot "$SNAPSHOT_DIR" "pre-upgrade"; fi
+  if [ "$1" = upgrade ]; then
+    snapshot "$SNAPSHOT_DIR" "pre-upgrade" || die "no pre-upgrade snapshot: not upgrading $MEMBER_NAME"
+  fi
   log "restarting $UNIT"
   systemctl restart "$UNIT"
   wait_healthy "$HEALTH_SECONDS" || die "$MEMBER_NAME not healthy $HEALTH_SECONDS s after restart: journalctl -u $UNIT -n 50"
   log "restarted; cluster healthy"
 }
 
-remove_locked() {
-  local id total started
-  id="$(ctl_cluster member list -w simple | member_field "$PEER_URL" 1)"
+# remove-member NAME PEER_URL CLIENT_URL, on a healthy member that stays: takes NAME out of the
+# cluster whether or not its host answers (remove: true).
+remove_member() {
+  with_lock "$3" remove-member-locked "$@"
+}
+
+remove_member_locked() {
+  local leaver="$1" leaver_peer="$2" leaver_client="$3" stay id
+  stay="$(without "$leaver_client" "$CLUSTER_ENDPOINTS")"
+  id="$(ctl --endpoints="$stay" member list -w simple | member_field "$leaver_peer" 1)"
   if [ -z "$id" ]; then
-    log "$MEMBER_NAME is not a member (already removed)"
-  else
-    total="$(ctl_cluster member list -w simple | grep -c .)"
-    started="$(ctl_cluster endpoint health --cluster 2>&1 | grep -c 'is healthy' || true)"
-    # After removal, the healthy members other than this one must still be a majority.
-    removal_keeps_quorum "$started" "$total" ||
-      die "refusing to remove $MEMBER_NAME: only $started of $total members are healthy; fix the others first"
-    log "removing member $MEMBER_NAME ($id)"
-    reconfigure member remove "$id"
+    log "$leaver is not a member (already removed)"
+    return 0
   fi
+  log "removing member $leaver ($id) from the cluster"
+  remove_voter "$id" "$stay"
+  log "removed $leaver"
+}
+
+# retire: on a removed member's host, best effort: stop etcd for good and archive its data.
+retire() {
   systemctl disable --now "$UNIT" 2>/dev/null || true
-  if [ -d "$DATA_DIR/member" ]; then
-    local archive
-    archive="$DATA_DIR.removed-$(date -u +%Y%m%dT%H%M%SZ)"
-    mv "$DATA_DIR" "$archive"
-    log "data dir archived to $archive (not deleted)"
-  fi
+  archive_data_dir
+  log "etcd on $MEMBER_NAME stopped and disabled; data not deleted"
 }
 
 # leave: what a member does when its entry leaves the spec, or on terraform destroy. Members
-# leave one at a time under the lock; the last member cannot be removed and is only stopped,
-# its data kept in place; without a reachable quorum nothing can be removed safely.
+# leave one at a time under the lock (through the others); the last member cannot be removed and is
+# only stopped, its data kept in place; without a reachable quorum nothing can be removed safely.
 leave() {
-  if cluster_has_quorum; then
-    with_lock leave-locked
-    # The last member stops only after the lock is released (the lock lives in its own etcd).
-    if [ -f "$STATE_DIR/leave-last" ]; then
-      rm -f -- "$STATE_DIR/leave-last"
-      log "last member of the cluster: stopping $UNIT; data kept in $DATA_DIR"
-      systemctl disable --now "$UNIT" 2>/dev/null || true
-    fi
+  local others rc=0
+  others="$(live_endpoints "$CLIENT_URL")" || others="$OTHER_ENDPOINTS"
+  if has_quorum "$others"; then
+    with_lock "$CLIENT_URL" leave-locked || rc=$?
   else
-    log "WARNING: no quorum reachable: stopping $UNIT without a membership change; data kept in $DATA_DIR"
-    systemctl disable --now "$UNIT" 2>/dev/null || true
+    rc=3
   fi
+  case "$rc" in
+    0)
+      systemctl disable --now "$UNIT" 2>/dev/null || true
+      archive_data_dir
+      ;;
+    3)
+      if has_quorum "$LOCAL_ENDPOINT" && [ "$(ctl_local member list -w simple | grep -c .)" -le 1 ]; then
+        log "last member of the cluster: stopping $UNIT; data kept in $DATA_DIR"
+      else
+        log "WARNING: no quorum reachable: stopping $UNIT without a membership change; data kept in $DATA_DIR"
+      fi
+      systemctl disable --now "$UNIT" 2>/dev/null || true
+      ;;
+    *) exit "$rc" ;;
+  esac
   log "etcd on $MEMBER_NAME stopped and disabled; data not deleted (in $DATA_DIR or archived beside it), certificates kept in $PKI_DIR/etcd"
 }
 
 leave_locked() {
-  local total
-  total="$(ctl_cluster member list -w simple | grep -c .)"
-  if [ "$total" -le 1 ] && ctl_cluster member list -w simple | grep -qF ", $PEER_URL,"; then
-    : >"$STATE_DIR/leave-last"
-  else
-    remove_locked
+  local id
+  id="$(ctl_others member list -w simple | member_field "$PEER_URL" 1)"
+  if [ -z "$id" ]; then
+    log "$MEMBER_NAME is not a member (already removed)"
+    return 0
   fi
+  log "removing member $MEMBER_NAME ($id)"
+  remove_voter "$id" "$OTHER_ENDPOINTS"
+}
+
+scheduled_snapshot() {
+  snapshot "$SCHEDULED_SNAPSHOT_DIR" scheduled || die "scheduled snapshot failed; earlier snapshots kept in $SCHEDULED_SNAPSHOT_DIR"
+  prune_snapshots "$SCHEDULED_SNAPSHOT_DIR" "$SNAPSHOT_RETAIN"
 }
 
 case "${1:-}" in
-  *-locked*) trap record_rc EXIT ;;
+  *-locked*)
+    : >"$STATE_DIR/locked-op.started"
+    trap record_rc EXIT
+    ;;
 esac
 
 case "${1:-}" in
-  first-start) first_start ;;
+  found) found ;;
+  ensure-member) ensure_member ;;
   join-locked) join_locked ;;
   restart) rolling_restart plain ;;
   restart-upgrade) rolling_restart upgrade ;;
   restart-locked-plain) restart_locked plain ;;
   restart-locked-upgrade) restart_locked upgrade ;;
-  remove) with_lock remove-locked ;;
-  remove-locked) remove_locked ;;
+  remove-member) remove_member "$2" "$3" "$4" ;;
+  remove-member-locked) remove_member_locked "$2" "$3" "$4" ;;
+  retire) retire ;;
   leave) leave ;;
   leave-locked) leave_locked ;;
-  snapshot-scheduled) snapshot "$SCHEDULED_SNAPSHOT_DIR" scheduled && prune_snapshots "$SCHEDULED_SNAPSHOT_DIR" "$SNAPSHOT_RETAIN" ;;
-  *) die "usage: $0 first-start|restart|restart-upgrade|remove|leave|snapshot-scheduled" ;;
+  snapshot-scheduled) scheduled_snapshot ;;
+  *) die "usage: $0 found|ensure-member|restart|restart-upgrade|remove-member NAME PEER_URL CLIENT_URL|retire|leave|snapshot-scheduled" ;;
 esac

@@ -33,8 +33,9 @@ check_upgrade_path() {
   return 0
 }
 
-# member_field URL FIELD < `member list -w simple`: the field (1 id, 3 name) of the member whose
-# peer URL is URL.
+# member_field URL FIELD < `member list -w simple`: the field (1 id, 2 status, 3 name, 5 client
+# URLs, 6 is learner) of the member whose peer URL is URL. A member that never ran has no client
+# URLs (they are published at its first start); one added by `member add` has no name either.
 member_field() {
   awk -F', ' -v url="$1" -v field="$2" '$4 == url { print $field }'
 }
@@ -55,6 +56,23 @@ initial_cluster_of() {
     END { if (bad) exit 1; print out }'
 }
 
+# added_member_id < `member add` output: the new member's id, from "Member 8e9e05c52164694d added
+# to cluster …" or "… added as learner to cluster …" (etcdctl pads the id to 16 columns).
+added_member_id() {
+  sed -n 's/^Member  *\([0-9a-f]\{1,16\}\) added .*/\1/p' | head -n 1
+}
+
+# status_field FIELD < `endpoint status -w json`: the first number FIELD holds ("member_id",
+# "leader"), as decimal digits: ids are compared as text, never as (signed) shell integers.
+status_field() {
+  grep -o "\"$1\":[0-9]*" | head -n 1 | cut -d : -f 2
+}
+
+# started_voters < `member list -w simple`: ids of started members that are not learners.
+started_voters() {
+  awk -F', ' '$2 == "started" && $3 != "" && $6 != "true" { print $1 }'
+}
+
 # removal_keeps_quorum HEALTHY TOTAL: whether removing one healthy member of TOTAL leaves the
 # other healthy members a majority of the TOTAL - 1 that remain.
 removal_keeps_quorum() {
@@ -63,14 +81,38 @@ removal_keeps_quorum() {
 }
 
 # snapshot DIR TAG: etcdctl snapshot save of the local member into DIR, named after the member,
-# the tag and the time; written to a .part file first so that a failed save leaves no .db.
+# the tag and the time; written to a .part file first so that a failed save leaves no .db. Returns
+# non-zero, saying why, when the save fails (callers may be in a context where set -e is off).
 snapshot() {
-  local dir="$1" tag="$2" file
-  install -d -m 0700 "$dir"
+  local dir="$1" tag="$2" file out
+  install -d -m 0700 "$dir" || return 1
   file="$dir/etcd-$MEMBER_NAME-$tag-$(date -u +%Y%m%dT%H%M%SZ).db"
-  ctl --endpoints="$LOCAL_ENDPOINT" snapshot save "$file.part" >/dev/null
-  mv -f "$file.part" "$file"
+  if ! out="$(ctl --endpoints="$LOCAL_ENDPOINT" snapshot save "$file.part" 2>&1)"; then
+    rm -f -- "$file.part"
+    printf '[%s %s] snapshot of %s into %s failed: %s\n' "$LOG_TAG" "$MEMBER_NAME" "$LOCAL_ENDPOINT" "$dir" "$(printf '%s' "$out" | tail -n 3)" >&2
+    return 1
+  fi
+  mv -f "$file.part" "$file" || return 1
   log "snapshot saved: $file"
+}
+
+# write_stamp: records on the host which cluster, member, unit and data dir it holds (state dir,
+# member.env); the preflight refuses hosts whose stamp says otherwise.
+write_stamp() {
+  umask 077
+  printf 'STAMP_CLUSTER_ID=%s\nSTAMP_MEMBER_NAME=%s\nSTAMP_UNIT=%s\nSTAMP_DATA_DIR=%s\n' "$CLUSTER_ID" "$MEMBER_NAME" "$UNIT" "$DATA_DIR" >"$MEMBER_STAMP.new"
+  mv -f "$MEMBER_STAMP.new" "$MEMBER_STAMP"
+}
+
+# archive_data_dir: moves the data dir aside (never deletes it) and forgets the stamp.
+archive_data_dir() {
+  local archive
+  if [ -d "$DATA_DIR/member" ]; then
+    archive="$DATA_DIR.removed-$(date -u +%Y%m%dT%H%M%SZ)"
+    mv "$DATA_DIR" "$archive"
+    log "data dir archived to $archive (not deleted)"
+  fi
+  rm -f -- "$MEMBER_STAMP"
 }
 
 # prune_snapshots DIR KEEP: keeps the KEEP newest scheduled snapshots of this member in DIR.

@@ -21,6 +21,79 @@ trap cleanup EXIT
 [ "$(id -u)" -eq 0 ] || die "must run as root: connect as root or as a user with root rights"
 command -v systemctl >/dev/null 2>&1 || die "systemd is required on the host"
 
+# pids_on PORT: pids of the processes listening on a TCP port (ss, from iproute2).
+pids_on() {
+  ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d = -f 2 | sort -u
+}
+
+# cmdline_of PID: the command line of a process, shortened (a process may be gone meanwhile).
+cmdline_of() {
+  { tr '\0' ' ' <"/proc/$1/cmdline"; } 2>/dev/null | cut -c 1-160 || true
+}
+
+# preflight: before anything on the host changes, refuse a host that is not this member's to take,
+# saying what was found: a unit of that name this tool did not write, a foreign etcd or listener on
+# etcd's ports, a data dir or stamp of another cluster or member, a renamed unit, a moved data dir.
+preflight() {
+  local problems=() main pid port fragment adopt=0
+  if [ -f "$MEMBER_STAMP" ]; then
+    local STAMP_CLUSTER_ID='' STAMP_MEMBER_NAME='' STAMP_UNIT='' STAMP_DATA_DIR=''
+    # shellcheck source=/dev/null
+    . "$MEMBER_STAMP"
+    if [ "$STAMP_CLUSTER_ID" != "$CLUSTER_ID" ]; then
+      problems+=("it holds member $STAMP_MEMBER_NAME of another cluster (id $STAMP_CLUSTER_ID, data in $STAMP_DATA_DIR; this cluster is $CLUSTER_ID): remove it from that cluster first")
+    elif [ "$STAMP_MEMBER_NAME" != "$MEMBER_NAME" ]; then
+      problems+=("it holds member $STAMP_MEMBER_NAME of this cluster: remove $STAMP_MEMBER_NAME first (remove: true), then add $MEMBER_NAME")
+    else
+      if [ "$STAMP_UNIT" != "$UNIT" ]; then
+        problems+=("etcd.unitName changed from ${STAMP_UNIT%.service} to $UNIT_NAME: renaming the unit of a running member is not supported; set etcd.unitName back to ${STAMP_UNIT%.service}")
+      fi
+      if [ "$STAMP_DATA_DIR" != "$DATA_DIR" ]; then
+        problems+=("etcd.dataDir changed from $STAMP_DATA_DIR to $DATA_DIR: moving a member's data is not supported; set etcd.dataDir back to $STAMP_DATA_DIR")
+      fi
+    fi
+  elif [ -d "$DATA_DIR/member" ]; then
+    if [ -f "$UNIT_FILE" ] && grep -qF -- "$UNIT_MARKER" "$UNIT_FILE" && cmp -s "$STAGING_DIR/$STAGED_CA_CERT" "$CA_CERT"; then
+      # Written by this tool for this cluster (same etcd CA) before member stamps existed.
+      adopt=1
+    else
+      problems+=("$DATA_DIR holds etcd data that no member of this cluster wrote (another cluster's, or one destroyed earlier): move it away if it is not needed (mv $DATA_DIR $DATA_DIR.old)")
+    fi
+  fi
+  if [ -f "$UNIT_FILE" ] && ! grep -qF -- "$UNIT_MARKER" "$UNIT_FILE"; then
+    problems+=("$UNIT_FILE exists and was not written by this tool: choose another etcd.unitName")
+  fi
+  fragment="$(systemctl show -p FragmentPath --value "$UNIT" 2>/dev/null || true)"
+  if [ -n "$fragment" ] && [ "$fragment" != "$UNIT_FILE" ]; then
+    problems+=("systemd already has a unit $UNIT, from $fragment: choose another etcd.unitName")
+  fi
+  main="$(systemctl show -p MainPID --value "$UNIT" 2>/dev/null || true)"
+  for pid in $(pgrep -x etcd || true); do
+    if [ "$pid" != "$main" ]; then
+      problems+=("an etcd this tool does not run is running (pid $pid: $(cmdline_of "$pid"))")
+    fi
+  done
+  if command -v ss >/dev/null 2>&1; then
+    for port in "$CLIENT_PORT" "$PEER_PORT" "$METRICS_PORT"; do
+      for pid in $(pids_on "$port"); do
+        if [ "$pid" != "$main" ]; then
+          problems+=("port $port is taken by pid $pid ($(cmdline_of "$pid"))")
+        fi
+      done
+    done
+  fi
+  if [ "${#problems[@]}" -gt 0 ]; then
+    printf '[%s %s] ERROR: refusing to provision %s on host %s, before changing anything:\n' "$LOG_TAG" "$MEMBER_NAME" "$MEMBER_NAME" "$(hostname)" >&2
+    printf '  - %s\n' "${problems[@]}" >&2
+    exit 1
+  fi
+  if [ "$adopt" = 1 ]; then
+    log "adopting $DATA_DIR: this cluster's data (same etcd CA), written before member stamps existed"
+    install -d -m 0700 "$STATE_DIR"
+    write_stamp
+  fi
+}
+
 # A restart etcd owes is kept on disk until it happens: a run interrupted after changing a file
 # etcd reads but before the restart leaves it owed, and the next run does it.
 RESTART_PENDING="$STATE_DIR/restart-pending"
@@ -129,6 +202,7 @@ apply_manifest() {
   done <"$1"
 }
 
+preflight
 install -d -m 0700 "$STATE_DIR"
 # A run killed mid-download leaves its work dir behind: clear those before starting.
 find "$STATE_DIR" -maxdepth 1 -type d -name 'download.*' -exec rm -rf -- {} +
@@ -147,18 +221,21 @@ install -d -m 0700 "$DATA_DIR"
 chmod 0700 "$DATA_DIR"
 
 systemctl daemon-reload
-systemctl enable --quiet "$UNIT"
-if [ ! -d "$DATA_DIR/member" ] && ! systemctl is-active --quiet "$UNIT"; then
-  # Never started: bootstrap a new cluster, or join the running one (decided on the host).
-  bash "$OPS_SCRIPT" first-start
+if [ ! -d "$DATA_DIR/member" ]; then
+  # Never started here: Terraform's bootstrap record starts the founding members of a new cluster,
+  # once; a member joining a running cluster starts in its join step (etcd-ops.sh ensure-member).
+  log "not started yet: the bootstrap (a new cluster) or the join step (a running one) starts it"
 elif [ "$restart_needed" = 1 ]; then
   # One member at a time under the cluster lock, each after the cluster is healthy again.
+  systemctl enable --quiet "$UNIT"
   if [ "$upgrading" = 1 ]; then bash "$OPS_SCRIPT" restart-upgrade; else bash "$OPS_SCRIPT" restart; fi
 elif ! systemctl is-active --quiet "$UNIT"; then
+  systemctl enable --quiet "$UNIT"
   systemctl reset-failed "$UNIT" 2>/dev/null || true
   log "starting $UNIT_NAME"
   systemctl start --no-block "$UNIT"
 else
+  systemctl enable --quiet "$UNIT"
   log "nothing changed: $UNIT_NAME left running"
 fi
 rm -f -- "$RESTART_PENDING"

@@ -1,0 +1,51 @@
+import { Construct } from 'constructs';
+import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
+import { hostLayout } from '../host/layout';
+import { named } from '../private/names';
+import { shellCommand } from '../private/shell-quote';
+import { TerraformData } from '../private/terraform-data';
+import { terraformLiteral } from '../private/terraform-literal';
+import { sshConnection } from './ssh-connection';
+
+export interface EtcdBootstrapProps {
+  readonly cluster: ResolvedCluster;
+  /** The members that found the cluster: those of the spec at its first apply. */
+  readonly founders: readonly ResolvedMember[];
+  /** Their provisioners: every founder is installed before any starts. */
+  readonly after: readonly TerraformData[];
+  /**
+   * Terraform expression of the SSH private key.
+   * @default undefined: the SSH agent
+   */
+  readonly privateKey?: string;
+}
+
+/**
+ * The cluster's one bootstrap, recorded in Terraform state: created at the first apply, after every
+ * founding member is installed, it starts each of them as a member of a new cluster
+ * (`etcd-ops.sh found`, without blocking). It has no triggers and ignores later changes, so it never
+ * runs again: a member that starts later (added, or re-provisioned after losing its data) joins the
+ * running cluster instead (`MemberJoin`), and no later start can make a second, empty cluster.
+ */
+export class EtcdBootstrap extends Construct {
+  readonly resource: TerraformData;
+
+  constructor(scope: Construct, id: string, props: EtcdBootstrapProps) {
+    super(scope, id);
+    const { cluster } = props;
+    const found = terraformLiteral(`bash ${shellCommand([hostLayout(cluster).installed.ops, 'found'])}`);
+    this.resource = named(
+      new TerraformData(this, 'bootstrap', {
+        input: { founders: props.founders.map((m) => m.name) },
+        lifecycle: { ignoreChanges: ['input'] },
+        dependsOn: [...props.after],
+        provisioners: props.founders.map((m) => ({
+          type: 'remote-exec' as const,
+          inline: [found],
+          connection: sshConnection(cluster, m, m.sshHost, props.privateKey),
+        })),
+      }),
+      'bootstrap',
+    );
+  }
+}

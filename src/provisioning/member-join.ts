@@ -1,0 +1,47 @@
+import { Construct } from 'constructs';
+import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
+import { hostLayout } from '../host/layout';
+import { named } from '../private/names';
+import { shellCommand } from '../private/shell-quote';
+import { TerraformData } from '../private/terraform-data';
+import { terraformLiteral } from '../private/terraform-literal';
+import { sshConnection } from './ssh-connection';
+
+export interface MemberJoinProps {
+  readonly cluster: ResolvedCluster;
+  readonly member: ResolvedMember;
+  /** The member's provisioner: a new one (re-provisioning) makes the join step run again. */
+  readonly provisioner: TerraformData;
+  /** The cluster's bootstrap record: joins happen after it. */
+  readonly bootstrap: TerraformData;
+  /**
+   * Terraform expression of the SSH private key.
+   * @default undefined: the SSH agent
+   */
+  readonly privateKey?: string;
+}
+
+/**
+ * After the bootstrap, each member is made a running member (`etcd-ops.sh ensure-member`): one
+ * with data is started if it is not running; one without data joins the running cluster as a
+ * learner under the cluster lock, and is promoted once it caught up. It never bootstraps.
+ */
+export class MemberJoin extends Construct {
+  readonly resource: TerraformData;
+
+  constructor(scope: Construct, id: string, props: MemberJoinProps) {
+    super(scope, id);
+    const { cluster, member } = props;
+    this.resource = named(
+      new TerraformData(this, 'join', {
+        triggersReplace: { provisioner: props.provisioner.id },
+        dependsOn: [props.bootstrap, props.provisioner],
+        connection: sshConnection(cluster, member, member.sshHost, props.privateKey),
+        provisioners: [{ type: 'remote-exec', inline: [terraformLiteral(`bash ${shellCommand([hostLayout(cluster).installed.ops, 'ensure-member'])}`)] }],
+      }),
+      'member',
+      member.name,
+      'join',
+    );
+  }
+}
