@@ -17,8 +17,8 @@ const VALID_BASE = {
       extraSans: ['etcd.example.com'],
       hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJdD7y3aLq454yWBdwLWbieU1ebz9/cu7/QEXn9OIeZJ',
     },
-    { name: 'e2', address: '10.1.1.92' },
-    { name: 'e3', address: '10.1.1.91' },
+    { name: 'e2', address: '10.1.1.92', hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJdD7y3aLq454yWBdwLWbieU1ebz9/cu7/QEXn9OIeZJ' },
+    { name: 'e3', address: '10.1.1.91', hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJdD7y3aLq454yWBdwLWbieU1ebz9/cu7/QEXn9OIeZJ' },
   ],
   ssh: {
     user: 'root',

@@ -135,7 +135,9 @@ describe('spec validation', () => {
 
   test('an even member count is allowed with a warning', () => {
     const r = validateClusterSpec(spec({ members: three.slice(0, 2) }));
-    expect(r.warnings).toEqual([expect.stringMatching(/2 members: an even member count tolerates no more failures than 1 members/)]);
+    expect(r.warnings.filter((w) => !w.startsWith('host key'))).toEqual([
+      expect.stringMatching(/2 members: an even member count tolerates no more failures than 1 members/),
+    ]);
   });
 
   test('the default spec resolves with kubeadm defaults and the pinned release', () => {
@@ -147,7 +149,7 @@ describe('spec validation', () => {
       downloadUrl: 'https://github.com/etcd-io/etcd/releases/download/v3.6.14/etcd-v3.6.14-linux-amd64.tar.gz',
     });
     expect(r.paths.pkiDir).toBe('/etc/kubernetes/pki');
-    expect(r.warnings).toEqual([]);
+    expect(r.warnings).toEqual([expect.stringMatching(/^host key not pinned for e1, e2, e3 /)]);
   });
 
   test('a mirror URL gets {version} and {arch} substituted', () => {
@@ -182,6 +184,28 @@ describe('membership changes in the spec', () => {
   test('the even-count warning counts the members that remain', () => {
     expect(validateClusterSpec({ members: five.map((m, i) => (i === 4 ? { ...m, remove: true } : m)) }).warnings).toEqual([
       expect.stringMatching(/^4 members: an even member count/),
+      expect.stringMatching(/^host key not pinned for e1, e2, e3, e4 /),
     ]);
+  });
+});
+
+describe('host keys', () => {
+  const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJdD7y3aLq454yWBdwLWbieU1ebz9/cu7/QEXn9OIeZJ';
+  const members = [1, 2, 3].map((i) => ({ name: `e${i}`, address: `10.1.1.${90 + i}`, hostKey: KEY }));
+  test('all pinned: no warning', () => {
+    expect(validateClusterSpec({ members }).warnings).toEqual([]);
+  });
+  test('a member without hostKey is named, with what it risks and where to get the key; a removed one is not', () => {
+    const w = validateClusterSpec({
+      members: [members[0], { name: 'e2', address: '10.1.1.92' }, members[2], { name: 'e4', address: '10.1.1.94', remove: true }],
+    }).warnings;
+    expect(w).toEqual([
+      'host key not pinned for e2 (members[].hostKey): Terraform will accept any host that answers at that SSH address and send it the member\'s private keys; collect the keys with ssh-keyscan (README, "Host keys")',
+    ]);
+  });
+  test('a bastion without hostKey is named', () => {
+    const w = validateClusterSpec({ members, ssh: { bastion: { host: 'jump.example.com' } } }).warnings;
+    expect(w).toEqual([expect.stringMatching(/^host key not pinned for the bastion jump\.example\.com \(ssh\.bastion\.hostKey\)/)]);
+    expect(validateClusterSpec({ members, ssh: { bastion: { host: 'jump.example.com', hostKey: KEY } } }).warnings).toEqual([]);
   });
 });

@@ -72,6 +72,7 @@ export function checkSemantics(spec: ResolvedClusterSpec, provided: ReadonlySet<
   const issues: SpecIssue[] = [];
   const warnings: string[] = [];
   checkMembers(spec, issues, warnings);
+  checkHostKeys(spec, warnings);
   checkRelease(spec, provided, issues);
   checkPortsAndDirs(spec, issues);
   checkTiming(spec, issues);
@@ -111,6 +112,26 @@ function checkMembers(spec: ResolvedClusterSpec, issues: SpecIssue[], warnings: 
   }
   if (active % 2 === 0 && active > 0) {
     warnings.push(`${active} members: an even member count tolerates no more failures than ${active - 1} members; an odd count is recommended`);
+  }
+}
+
+/**
+ * Host keys: without one, Terraform's SSH connection accepts whatever answers at the address, and
+ * the provisioner hands it the member's private keys. Allowed (a first deploy often starts so), but
+ * said at every synth, naming the hosts.
+ */
+function checkHostKeys(spec: ResolvedClusterSpec, warnings: string[]): void {
+  const unpinned = spec.members.filter((m) => !m.remove && m.hostKey === undefined).map((m) => m.name);
+  if (unpinned.length > 0) {
+    warnings.push(
+      `host key not pinned for ${unpinned.join(', ')} (members[].hostKey): Terraform will accept any host that answers at that SSH address and send it the member's private keys; collect the keys with ssh-keyscan (README, "Host keys")`,
+    );
+  }
+  const bastion = spec.ssh.bastion;
+  if (bastion !== undefined && bastion.hostKey === undefined) {
+    warnings.push(
+      `host key not pinned for the bastion ${bastion.host} (ssh.bastion.hostKey): Terraform will accept any host that answers there and route every member's connection through it; collect the key with ssh-keyscan (README, "Host keys")`,
+    );
   }
 }
 
