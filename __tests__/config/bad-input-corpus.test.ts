@@ -40,6 +40,12 @@ const VALID_BASE = {
     binDir: '/usr/local/bin',
     unitName: 'etcd',
   },
+  server: {
+    cipherSuites: ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'],
+    extraArgs: ['--max-txn-ops=256'],
+    autoCompactionRetention: '1h',
+    corruptCheckTime: '5m',
+  },
   pki: { localDir: 'hosts' },
   paths: { pkiDir: '/etc/kubernetes/pki', stateDir: '/var/lib/etcd-deploy' },
 };

@@ -209,3 +209,58 @@ describe('host keys', () => {
     expect(validateClusterSpec({ members, ssh: { bastion: { host: 'jump.example.com', hostKey: KEY } } }).warnings).toEqual([]);
   });
 });
+
+describe('server settings', () => {
+  const members = [{ name: 'e1', address: '10.1.1.93' }];
+  const issues = (server: object, etcd?: object) => issuesOf({ members, server, ...(etcd ? { etcd } : {}) });
+  test("defaults are etcd's", () => {
+    expect(validateClusterSpec({ members }).server).toEqual({
+      tlsMinVersion: 'TLS1.2',
+      cipherSuites: [],
+      heartbeatIntervalMs: 100,
+      electionTimeoutMs: 1000,
+      quotaBackendBytes: 2147483648,
+      autoCompactionMode: 'periodic',
+      autoCompactionRetention: '0',
+      initialCorruptCheck: false,
+      corruptCheckTime: '0s',
+      logLevel: 'info',
+      extraArgs: [],
+    });
+  });
+  test('the election timeout is at least 5 heartbeats (etcd refuses to start otherwise)', () => {
+    expect(issues({ heartbeatIntervalMs: 250, electionTimeoutMs: 1000 })).toEqual([
+      'server.electionTimeoutMs: 1000 must be at least 5 × server.heartbeatIntervalMs (1250): etcd refuses to start otherwise',
+    ]);
+    expect(issues({ heartbeatIntervalMs: 250, electionTimeoutMs: 1250 })).toEqual([]);
+  });
+  test('TLS 1.3 takes no cipher suites; unknown or weak suites are refused', () => {
+    expect(issues({ tlsMinVersion: 'TLS1.3', cipherSuites: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'] })).toEqual([
+      'server.cipherSuites: must be empty with server.tlsMinVersion TLS1.3: TLS 1.3 suites are not configurable, and etcd refuses both',
+    ]);
+    expect(issues({ cipherSuites: ['TLS_RSA_WITH_AES_128_CBC_SHA'] })[0]).toMatch(
+      /^server\.cipherSuites\[0\]: "TLS_RSA_WITH_AES_128_CBC_SHA" is not one of "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"/,
+    );
+    expect(issues({ tlsMinVersion: 'TLS1.1' })[0]).toMatch(/^server\.tlsMinVersion: "TLS1\.1" is not one of "TLS1\.2", "TLS1\.3"/);
+  });
+  test('TLS settings need etcd 3.5 or later', () => {
+    expect(issues({ tlsMinVersion: 'TLS1.3' }, { version: '3.4.23', sha256: 'a'.repeat(64) })).toEqual([
+      'server.tlsMinVersion: needs etcd 3.5 or later (etcd.version is 3.4.23)',
+    ]);
+  });
+  test('revision-mode compaction takes a revision count', () => {
+    expect(issues({ autoCompactionMode: 'revision', autoCompactionRetention: '1h' })).toEqual([
+      'server.autoCompactionRetention: "1h" must be a revision count in revision mode',
+    ]);
+    expect(issues({ autoCompactionMode: 'revision', autoCompactionRetention: '10000' })).toEqual([]);
+  });
+  test('extraArgs: flag syntax, no managed flag, no flag twice', () => {
+    expect(issues({ extraArgs: ['--max-txn-ops=256', '--experimental-peer-skip-client-san-verification'] })).toEqual([]);
+    expect(issues({ extraArgs: ['--data-dir=/tmp/x', '--initial-cluster-state=new', 'max-txn-ops=1', '--max-txn-ops=1', '--max-txn-ops=2'] })).toEqual([
+      expect.stringMatching(/^server\.extraArgs\[2\]: "max-txn-ops=1" must be an etcd flag/),
+      'server.extraArgs[0]: "--data-dir=/tmp/x": --data-dir is set by this tool; use the spec field for it, or leave it',
+      'server.extraArgs[1]: "--initial-cluster-state=new": --initial-cluster-state is set by this tool; use the spec field for it, or leave it',
+      'server.extraArgs[4]: "--max-txn-ops=2": --max-txn-ops is already given in server.extraArgs[3]',
+    ]);
+  });
+});

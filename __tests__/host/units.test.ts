@@ -1,5 +1,6 @@
 import { DEFAULT_CLUSTER_SPEC } from '../../src/config/default-spec';
 import { validateClusterSpec } from '../../src/config/validate';
+import { flagName, MANAGED_FLAGS } from '../../src/config/etcd-flags';
 import { etcdFlags, renderEtcdUnit, renderSnapshotService, renderSnapshotTimer } from '../../src/host/units';
 import { withSpec } from '../helpers/synth';
 
@@ -96,5 +97,71 @@ describe('the systemd unit and etcd flags', () => {
     const c = validateClusterSpec(withSpec({ snapshots: { enabled: true, onCalendar: '*-*-* 02:00:00' } }));
     const timer = renderSnapshotTimer(c).split('\n');
     expect(timer).toEqual(expect.arrayContaining(['OnCalendar=*-*-* 02:00:00', 'Persistent=true', 'WantedBy=timers.target']));
+  });
+});
+
+describe('server settings as etcd flags', () => {
+  const base = { members: [{ name: 'e1', address: '10.1.1.93' }] };
+  const flagsOf = (spec: object) => {
+    const cluster = validateClusterSpec({ ...base, ...spec });
+    return etcdFlags(cluster, cluster.members[0]);
+  };
+
+  test("defaults: etcd's own values, written out (TLS 1.2 at least, 100/1000 ms, 2 GiB, info); no compaction, no corruption checks", () => {
+    const flags = flagsOf({});
+    expect(flags).toEqual(
+      expect.arrayContaining([
+        '--tls-min-version=TLS1.2',
+        '--heartbeat-interval=100',
+        '--election-timeout=1000',
+        '--quota-backend-bytes=2147483648',
+        '--log-level=info',
+      ]),
+    );
+    expect(flags.filter((f) => /cipher|compaction|corrupt|feature-gates/.test(f))).toEqual([]);
+  });
+
+  test('every setting rendered; the corruption checks in the names of each minor (3.5 experimental, 3.6 feature gate and plain name)', () => {
+    const server = {
+      tlsMinVersion: 'TLS1.2',
+      cipherSuites: ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'],
+      heartbeatIntervalMs: 250,
+      electionTimeoutMs: 5000,
+      autoCompactionRetention: '1h',
+      initialCorruptCheck: true,
+      corruptCheckTime: '5m',
+      logLevel: 'warn',
+      extraArgs: ['--max-txn-ops=256', '--experimental-watch-progress-notify-interval=10m'],
+    };
+    expect(flagsOf({ server }).slice(-12)).toEqual([
+      '--tls-min-version=TLS1.2',
+      '--cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+      '--heartbeat-interval=250',
+      '--election-timeout=5000',
+      '--quota-backend-bytes=2147483648',
+      '--log-level=warn',
+      '--auto-compaction-mode=periodic',
+      '--auto-compaction-retention=1h',
+      '--feature-gates=InitialCorruptCheck=true',
+      '--corrupt-check-time=5m',
+      '--max-txn-ops=256',
+      '--experimental-watch-progress-notify-interval=10m',
+    ]);
+    const on35 = flagsOf({ server, etcd: { version: '3.5.33' } });
+    expect(on35).toContain('--experimental-initial-corrupt-check=true');
+    expect(on35).toContain('--experimental-corrupt-check-time=5m');
+    expect(on35.filter((f) => /feature-gates|^--corrupt-check-time/.test(f))).toEqual([]);
+  });
+
+  test('etcd 3.4 has no --tls-min-version: not rendered', () => {
+    expect(flagsOf({ etcd: { version: '3.4.23', sha256: 'a'.repeat(64) } }).filter((f) => f.startsWith('--tls'))).toEqual([]);
+  });
+
+  test('MANAGED_FLAGS names every flag this tool renders (server.extraArgs may not repeat them)', () => {
+    const all = flagsOf({
+      server: { cipherSuites: ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'], autoCompactionRetention: '1h', initialCorruptCheck: true, corruptCheckTime: '5m' },
+    });
+    const all35 = flagsOf({ etcd: { version: '3.5.33' }, server: { initialCorruptCheck: true, corruptCheckTime: '5m' } });
+    for (const f of [...all, ...all35]) expect(MANAGED_FLAGS).toContain(flagName(f));
   });
 });

@@ -81,6 +81,12 @@ export const RULES = {
     'a systemd OnCalendar expression such as "hourly" or "*-*-* 02:00:00" (letters, digits, space and * : / . , ~ -)',
     /^[A-Za-z0-9*:/.,~ -]{1,64}$/,
   ),
+  compactionRetention: fromRegex('"0", a number, or a duration such as "1h" or "30m"', /^(0|[1-9][0-9]{0,8}|[1-9][0-9]{0,5}(ms|s|m|h))$/),
+  goDuration: fromRegex('a duration such as "0s", "30s", "5m" or "1h"', /^(0|[0-9]{1,6}(ms|s|m|h))$|^0s$/),
+  etcdFlag: fromRegex(
+    'an etcd flag "--name=value" or "--name" (lower-case name; value without spaces, quotes or shell metacharacters)',
+    /^--[a-z0-9][a-z0-9-]{0,62}(=[A-Za-z0-9._:/,=@%+-]{0,512})?$/,
+  ),
   tfName: fromRegex('letters, digits, "_" and "-"', /^[A-Za-z0-9_-]{1,90}$/),
   s3Bucket: fromRegex('an S3 bucket name: 3–63 lower-case letters, digits, "." and "-"', /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
   awsRegion: fromRegex('a region name such as eu-west-1', /^[a-z0-9-]{2,32}$/),

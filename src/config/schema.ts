@@ -130,7 +130,10 @@ const member = obj(
       derived("the member's `address`", (s) => s.self.address as string),
     ),
     hostKey: {
-      ...str("The host's SSH public host key (`ssh-ed25519 AAAA…`). When set, Terraform verifies the host before sending it anything.", RULES.sshHostKey),
+      ...str(
+        "The host's SSH public host key (`ecdsa-sha2-nistp256 AAAA…`). When set, Terraform verifies the host before sending it anything. Terraform's SSH client asks for ECDSA first: pin the ECDSA key of a host that has one.",
+        RULES.sshHostKey,
+      ),
       unset: "none: the host key is not verified (Terraform's default)",
     },
     extraSans: {
@@ -224,6 +227,69 @@ const etcd = obj(
     unitName: str('systemd unit name, without ".service". It must not name a unit this tool did not write.', RULES.unitName, 'etcd'),
   },
   { defaultText: "the pinned etcd release with kubeadm's ports and paths" },
+);
+
+/** Cipher suites etcd accepts by Go's names: the ECDHE AEAD suites of TLS 1.2 (no CBC, no RSA key exchange). */
+export const CIPHER_SUITES = [
+  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+  'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+  'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+  'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+  'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
+  'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+] as const;
+
+const server = obj(
+  'ServerSpec',
+  "etcd's own settings: TLS, timing, storage, integrity checks, logging, and other flags.",
+  {
+    tlsMinVersion: oneOf(
+      "`--tls-min-version` on the client and peer listeners (etcd 3.5+). TLS1.2 is etcd's default; TLS1.3 needs clients that speak it (kube-apiserver does).",
+      'TlsVersion',
+      ['TLS1.2', 'TLS1.3'],
+      'TLS1.2',
+    ),
+    cipherSuites: {
+      kind: 'array',
+      description:
+        "`--cipher-suites` for TLS 1.2 (Go's names; ECDHE AEAD suites only). Empty: Go's defaults. Must stay empty with TLS1.3, whose suites are fixed.",
+      items: oneOf('A cipher suite.', 'CipherSuite', CIPHER_SUITES, CIPHER_SUITES[0]),
+      maxItems: CIPHER_SUITES.length,
+      defaultEmpty: true,
+    },
+    heartbeatIntervalMs: int("`--heartbeat-interval` in ms (etcd's default; about the round-trip time between members).", 10, 10000, 100),
+    electionTimeoutMs: int("`--election-timeout` in ms (etcd's default); at least 5 × the heartbeat interval.", 50, 50000, 1000),
+    quotaBackendBytes: int(
+      "`--quota-backend-bytes`: the database size limit (2 GiB, etcd's default; etcd suggests at most 8 GiB).",
+      1048576,
+      8589934592,
+      2147483648,
+    ),
+    autoCompactionMode: oneOf('`--auto-compaction-mode`.', 'AutoCompactionMode', ['periodic', 'revision'], 'periodic'),
+    autoCompactionRetention: str(
+      '`--auto-compaction-retention`: "0" leaves compaction to kube-apiserver (kubeadm\'s setup); a duration ("1h", "30m") in periodic mode, a revision count in revision mode.',
+      RULES.compactionRetention,
+      '0',
+    ),
+    initialCorruptCheck: bool(
+      'Check the data for corruption before serving (3.5: `--experimental-initial-corrupt-check`; 3.6+: `--feature-gates=InitialCorruptCheck=true`).',
+      false,
+    ),
+    corruptCheckTime: str(
+      'Period of the cluster-wide corruption check, e.g. "5m"; "0s" is off (3.5: `--experimental-corrupt-check-time`; 3.6+: `--corrupt-check-time`).',
+      RULES.goDuration,
+      '0s',
+    ),
+    logLevel: oneOf('`--log-level`.', 'EtcdLogLevel', ['debug', 'info', 'warn', 'error'], 'info'),
+    extraArgs: {
+      kind: 'array',
+      description: 'Other etcd flags, each `--name=value` (or `--name`), appended to the unit. Flags this tool manages are refused.',
+      items: str('One flag.', RULES.etcdFlag),
+      maxItems: 64,
+      defaultEmpty: true,
+    },
+  },
+  { defaultText: "etcd's defaults, TLS 1.2 at least" },
 );
 
 const pki = obj(
@@ -343,6 +409,7 @@ export const CLUSTER_SPEC_FIELD: ObjectField = obj(
     members: { kind: 'array', description: 'The etcd members, at least one; an odd count is recommended.', items: member, minItems: 1, maxItems: 99 },
     ssh,
     etcd,
+    server,
     pki,
     paths,
     health,

@@ -4,6 +4,7 @@
  * checksum; ports, directories, validities and the health timing. Each finding names the spec path
  * and the rule. Warnings (e.g. an even member count) do not fail the synth.
  */
+import { flagName, MANAGED_FLAGS } from './etcd-flags';
 import { isIP } from 'node:net';
 import { PINNED_RELEASES, pinnedSha256 } from './releases';
 import { canonicalIp } from './rules';
@@ -76,6 +77,7 @@ export function checkSemantics(spec: ResolvedClusterSpec, provided: ReadonlySet<
   checkRelease(spec, provided, issues);
   checkPortsAndDirs(spec, issues);
   checkTiming(spec, issues);
+  checkServer(spec, provided, issues);
   return { issues, warnings };
 }
 
@@ -222,4 +224,40 @@ function checkTiming(spec: ResolvedClusterSpec, issues: SpecIssue[]): void {
   }
   if (health.intervalSeconds >= health.timeoutSeconds)
     issues.push({ path: 'health.intervalSeconds', message: `${health.intervalSeconds} must be less than health.timeoutSeconds (${health.timeoutSeconds})` });
+}
+
+function checkServer(spec: ResolvedClusterSpec, provided: ReadonlySet<string>, issues: SpecIssue[]): void {
+  const { server } = spec;
+  if (server.electionTimeoutMs < 5 * server.heartbeatIntervalMs) {
+    issues.push({
+      path: 'server.electionTimeoutMs',
+      message: `${server.electionTimeoutMs} must be at least 5 × server.heartbeatIntervalMs (${5 * server.heartbeatIntervalMs}): etcd refuses to start otherwise`,
+    });
+  }
+  if (server.tlsMinVersion === 'TLS1.3' && server.cipherSuites.length > 0) {
+    issues.push({
+      path: 'server.cipherSuites',
+      message: 'must be empty with server.tlsMinVersion TLS1.3: TLS 1.3 suites are not configurable, and etcd refuses both',
+    });
+  }
+  const [, minor] = versionTuple(spec.etcd.version);
+  if (minor < 5) {
+    for (const key of ['tlsMinVersion', 'cipherSuites']) {
+      if (provided.has(`server.${key}`)) issues.push({ path: `server.${key}`, message: `needs etcd 3.5 or later (etcd.version is ${spec.etcd.version})` });
+    }
+  }
+  if (server.autoCompactionMode === 'revision' && !/^[0-9]+$/.test(server.autoCompactionRetention)) {
+    issues.push({ path: 'server.autoCompactionRetention', message: `"${server.autoCompactionRetention}" must be a revision count in revision mode` });
+  }
+  const seen = new Map<string, number>();
+  server.extraArgs.forEach((arg, i) => {
+    if (!arg.startsWith('--')) return; // not a flag: the structure check said so
+    const name = flagName(arg);
+    if (MANAGED_FLAGS.includes(name)) {
+      issues.push({ path: `server.extraArgs[${i}]`, message: `"${arg}": --${name} is set by this tool; use the spec field for it, or leave it` });
+    }
+    const first = seen.get(name);
+    if (first !== undefined) issues.push({ path: `server.extraArgs[${i}]`, message: `"${arg}": --${name} is already given in server.extraArgs[${first}]` });
+    else seen.set(name, i);
+  });
 }

@@ -2,6 +2,10 @@
 /* eslint-disable */
 
 export type CpuArch = "amd64" | "arm64";
+export type TlsVersion = "TLS1.2" | "TLS1.3";
+export type CipherSuite = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256" | "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" | "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384" | "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384" | "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256" | "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256";
+export type AutoCompactionMode = "periodic" | "revision";
+export type EtcdLogLevel = "debug" | "info" | "warn" | "error";
 export type KeyAlgorithm = "RSA-2048" | "RSA-3072" | "RSA-4096" | "ECDSA-P256" | "ECDSA-P384";
 export type CaKeyPlacement = "none" | "first" | "all";
 
@@ -24,6 +28,11 @@ export interface EtcdClusterProps {
    * @default the pinned etcd release with kubeadm's ports and paths
    */
   readonly etcd?: EtcdSpec;
+  /**
+   * etcd's own settings: TLS, timing, storage, integrity checks, logging, and other flags.
+   * @default etcd's defaults, TLS 1.2 at least
+   */
+  readonly server?: ServerSpec;
   /**
    * Certificates.
    * @default RSA 2048, kubeadm validity, CA key off the hosts
@@ -65,8 +74,9 @@ export interface MemberSpec {
    */
   readonly sshHost?: string;
   /**
-   * The host's SSH public host key (`ssh-ed25519 AAAA…`). When set, Terraform verifies the host
-   * before sending it anything.
+   * The host's SSH public host key (`ecdsa-sha2-nistp256 AAAA…`). When set, Terraform verifies the
+   * host before sending it anything. Terraform's SSH client asks for ECDSA first: pin the ECDSA key
+   * of a host that has one.
    * @default none: the host key is not verified (Terraform's default)
    */
   readonly hostKey?: string;
@@ -209,6 +219,74 @@ export interface EtcdSpec {
    * @default "etcd"
    */
   readonly unitName?: string;
+}
+
+/**
+ * etcd's own settings: TLS, timing, storage, integrity checks, logging, and other flags.
+ */
+export interface ServerSpec {
+  /**
+   * `--tls-min-version` on the client and peer listeners (etcd 3.5+). TLS1.2 is etcd's default;
+   * TLS1.3 needs clients that speak it (kube-apiserver does).
+   * @default "TLS1.2"
+   */
+  readonly tlsMinVersion?: TlsVersion;
+  /**
+   * `--cipher-suites` for TLS 1.2 (Go's names; ECDHE AEAD suites only). Empty: Go's defaults. Must
+   * stay empty with TLS1.3, whose suites are fixed.
+   * @default []
+   */
+  readonly cipherSuites?: CipherSuite[];
+  /**
+   * `--heartbeat-interval` in ms (etcd's default; about the round-trip time between members).
+   * @default 100
+   */
+  readonly heartbeatIntervalMs?: number;
+  /**
+   * `--election-timeout` in ms (etcd's default); at least 5 × the heartbeat interval.
+   * @default 1000
+   */
+  readonly electionTimeoutMs?: number;
+  /**
+   * `--quota-backend-bytes`: the database size limit (2 GiB, etcd's default; etcd suggests at most 8
+   * GiB).
+   * @default 2147483648
+   */
+  readonly quotaBackendBytes?: number;
+  /**
+   * `--auto-compaction-mode`.
+   * @default "periodic"
+   */
+  readonly autoCompactionMode?: AutoCompactionMode;
+  /**
+   * `--auto-compaction-retention`: "0" leaves compaction to kube-apiserver (kubeadm's setup); a
+   * duration ("1h", "30m") in periodic mode, a revision count in revision mode.
+   * @default "0"
+   */
+  readonly autoCompactionRetention?: string;
+  /**
+   * Check the data for corruption before serving (3.5: `--experimental-initial-corrupt-check`; 3.6+:
+   * `--feature-gates=InitialCorruptCheck=true`).
+   * @default false
+   */
+  readonly initialCorruptCheck?: boolean;
+  /**
+   * Period of the cluster-wide corruption check, e.g. "5m"; "0s" is off (3.5:
+   * `--experimental-corrupt-check-time`; 3.6+: `--corrupt-check-time`).
+   * @default "0s"
+   */
+  readonly corruptCheckTime?: string;
+  /**
+   * `--log-level`.
+   * @default "info"
+   */
+  readonly logLevel?: EtcdLogLevel;
+  /**
+   * Other etcd flags, each `--name=value` (or `--name`), appended to the unit. Flags this tool
+   * manages are refused.
+   * @default []
+   */
+  readonly extraArgs?: string[];
 }
 
 /**
@@ -448,6 +526,10 @@ export interface ResolvedClusterSpec {
    */
   readonly etcd: ResolvedEtcdSpec;
   /**
+   * etcd's own settings: TLS, timing, storage, integrity checks, logging, and other flags.
+   */
+  readonly server: ResolvedServerSpec;
+  /**
    * Certificates.
    */
   readonly pki: ResolvedPkiSpec;
@@ -487,8 +569,9 @@ export interface ResolvedMemberSpec {
    */
   readonly sshHost: string;
   /**
-   * The host's SSH public host key (`ssh-ed25519 AAAA…`). When set, Terraform verifies the host
-   * before sending it anything.
+   * The host's SSH public host key (`ecdsa-sha2-nistp256 AAAA…`). When set, Terraform verifies the
+   * host before sending it anything. Terraform's SSH client asks for ECDSA first: pin the ECDSA key
+   * of a host that has one.
    */
   readonly hostKey?: string;
   /**
@@ -608,6 +691,64 @@ export interface ResolvedEtcdSpec {
    * systemd unit name, without ".service". It must not name a unit this tool did not write.
    */
   readonly unitName: string;
+}
+
+/**
+ * etcd's own settings: TLS, timing, storage, integrity checks, logging, and other flags.
+ * (Resolved: every default applied.)
+ */
+export interface ResolvedServerSpec {
+  /**
+   * `--tls-min-version` on the client and peer listeners (etcd 3.5+). TLS1.2 is etcd's default;
+   * TLS1.3 needs clients that speak it (kube-apiserver does).
+   */
+  readonly tlsMinVersion: TlsVersion;
+  /**
+   * `--cipher-suites` for TLS 1.2 (Go's names; ECDHE AEAD suites only). Empty: Go's defaults. Must
+   * stay empty with TLS1.3, whose suites are fixed.
+   */
+  readonly cipherSuites: CipherSuite[];
+  /**
+   * `--heartbeat-interval` in ms (etcd's default; about the round-trip time between members).
+   */
+  readonly heartbeatIntervalMs: number;
+  /**
+   * `--election-timeout` in ms (etcd's default); at least 5 × the heartbeat interval.
+   */
+  readonly electionTimeoutMs: number;
+  /**
+   * `--quota-backend-bytes`: the database size limit (2 GiB, etcd's default; etcd suggests at most 8
+   * GiB).
+   */
+  readonly quotaBackendBytes: number;
+  /**
+   * `--auto-compaction-mode`.
+   */
+  readonly autoCompactionMode: AutoCompactionMode;
+  /**
+   * `--auto-compaction-retention`: "0" leaves compaction to kube-apiserver (kubeadm's setup); a
+   * duration ("1h", "30m") in periodic mode, a revision count in revision mode.
+   */
+  readonly autoCompactionRetention: string;
+  /**
+   * Check the data for corruption before serving (3.5: `--experimental-initial-corrupt-check`; 3.6+:
+   * `--feature-gates=InitialCorruptCheck=true`).
+   */
+  readonly initialCorruptCheck: boolean;
+  /**
+   * Period of the cluster-wide corruption check, e.g. "5m"; "0s" is off (3.5:
+   * `--experimental-corrupt-check-time`; 3.6+: `--corrupt-check-time`).
+   */
+  readonly corruptCheckTime: string;
+  /**
+   * `--log-level`.
+   */
+  readonly logLevel: EtcdLogLevel;
+  /**
+   * Other etcd flags, each `--name=value` (or `--name`), appended to the unit. Flags this tool
+   * manages are refused.
+   */
+  readonly extraArgs: string[];
 }
 
 /**

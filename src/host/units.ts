@@ -33,7 +33,33 @@ export function etcdFlags(cluster: ResolvedCluster, member: ResolvedMember): str
     '--auto-tls=false',
     '--peer-auto-tls=false',
     '--snapshot-count=10000',
+    ...serverFlags(cluster),
   ];
+}
+
+/** The `server` settings as flags, in the names the release's minor version expects. */
+export function serverFlags(cluster: ResolvedCluster): string[] {
+  const s = cluster.server;
+  const minor = Number(cluster.etcd.version.split('.')[1]);
+  const flags: string[] = [];
+  if (minor >= 5) {
+    flags.push(`--tls-min-version=${s.tlsMinVersion}`);
+    if (s.cipherSuites.length > 0) flags.push(`--cipher-suites=${s.cipherSuites.join(',')}`);
+  }
+  flags.push(
+    `--heartbeat-interval=${s.heartbeatIntervalMs}`,
+    `--election-timeout=${s.electionTimeoutMs}`,
+    `--quota-backend-bytes=${s.quotaBackendBytes}`,
+    `--log-level=${s.logLevel}`,
+  );
+  if (s.autoCompactionRetention !== '0') {
+    flags.push(`--auto-compaction-mode=${s.autoCompactionMode}`, `--auto-compaction-retention=${s.autoCompactionRetention}`);
+  }
+  if (s.initialCorruptCheck) flags.push(minor >= 6 ? '--feature-gates=InitialCorruptCheck=true' : '--experimental-initial-corrupt-check=true');
+  if (!/^0(ms|s|m|h)?$/.test(s.corruptCheckTime)) {
+    flags.push(`${minor >= 6 ? '--corrupt-check-time' : '--experimental-corrupt-check-time'}=${s.corruptCheckTime}`);
+  }
+  return [...flags, ...s.extraArgs];
 }
 
 /**
