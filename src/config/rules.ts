@@ -82,7 +82,7 @@ export const RULES = {
     /^[A-Za-z0-9*:/.,~ -]{1,64}$/,
   ),
   compactionRetention: fromRegex('"0", a number, or a duration such as "1h" or "30m"', /^(0|[1-9][0-9]{0,8}|[1-9][0-9]{0,5}(ms|s|m|h))$/),
-  goDuration: fromRegex('a duration such as "0s", "30s", "5m" or "1h"', /^(0|[0-9]{1,6}(ms|s|m|h))$|^0s$/),
+  goDuration: fromRegex('a duration such as "0s", "30s", "5m" or "1h"', /^(0|[0-9]{1,6}(ms|s|m|h))$/),
   etcdFlag: fromRegex(
     'an etcd flag "--name=value" or "--name" (lower-case name; value without spaces, quotes or shell metacharacters)',
     /^--[a-z0-9][a-z0-9-]{0,62}(=[A-Za-z0-9._:/,=@%+-]{0,512})?$/,

@@ -236,6 +236,19 @@ ctl_calls() { cat "$FAKE/calls"; }
   [ -d "$SANDBOX/data/member" ]
 }
 
+@test "a lock client waiting through one member that is down and one that answers keeps waiting (its place in the queue)" {
+  mkdir -p "$SANDBOX/data/member"
+  touch "$SANDBOX/active" "$FAKE/lock-block"
+  printf '%s\n' https://10.0.0.1:2379 https://10.0.0.2:2379 local >"$FAKE/up"   # e3 down, e1 answers
+  # e3 is back (its restart done) when the lock is released.
+  ( sleep 8; printf '%s\n' https://10.0.0.1:2379 https://10.0.0.2:2379 https://10.0.0.3:2379 local >"$FAKE/up"; rm -f "$FAKE/lock-block" ) &
+  ops leave
+  wait
+  [ "$status" -eq 0 ]
+  [[ "$output" != *"answers any more"* ]]
+  [ "$(grep -c ' lock etcd-deploy/membership' "$FAKE/calls")" -eq 1 ]
+}
+
 @test "leave as the last member: not removed (it cannot be), only stopped, data kept in place" {
   grep "^$E2" "$FAKE/members" >"$FAKE/one" && mv "$FAKE/one" "$FAKE/members"
   printf 'local\n' >"$FAKE/up"

@@ -103,8 +103,9 @@ with_lock() {
       sleep 1
       waited=$((waited + 1))
       # Every few seconds: does any member this client can use still answer?
+      # (etcdctl exits 1 when any endpoint is down: only "none is healthy" counts.)
       if [ $((waited % 5)) -eq 0 ] && [ ! -f "$started" ] &&
-        ! ctl --endpoints="$endpoints" --dial-timeout=1s --command-timeout=2s endpoint health 2>&1 | grep -q 'is healthy'; then
+        [[ "$(ctl --endpoints="$endpoints" --dial-timeout=1s --command-timeout=2s endpoint health 2>&1 || true)" != *'is healthy'* ]]; then
         log "none of $endpoints answers any more: asking for the lock again"
         kill -TERM "$pid" 2>/dev/null || true
         sleep 2
