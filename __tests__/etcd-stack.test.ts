@@ -1,5 +1,7 @@
 import { DEFAULT_CLUSTER_SPEC } from '../src/config/default-spec';
-import { fullSynthText, synthSpec } from './helpers/synth';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fullSynthText, synthSpec, synthStackDir } from './helpers/synth';
 
 describe('the default stack', () => {
   test('holds exactly the resources of a 3-member cluster, named for plans', () => {
@@ -18,7 +20,7 @@ describe('the default stack', () => {
       ['etcd_apiserver_etcd_client', ...members.flatMap((m) => perMember(m, ['healthcheck_client', 'peer', 'server']))].sort(),
     );
     expect(names.local_sensitive_file).toHaveLength(3 * 4);
-    expect(names.local_file).toHaveLength(3 * 12);
+    expect(names.local_file).toHaveLength(3 * 13);
     expect(names.terraform_data).toEqual(
       [
         'etcd_bootstrap',
@@ -97,9 +99,13 @@ describe('the default stack', () => {
       { type: 's3', bucket: 'tf-state', key: 'etcd/terraform.tfstate', region: 'eu-west-1' },
       { backend: { s3: { bucket: 'tf-state', key: 'etcd/terraform.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true } } },
     ],
+    // The connection string (credentials) stays out of the JSON: PG_CONN_STR where terraform runs.
+    [{ type: 'pg' }, { backend: { pg: { schema_name: 'terraform_remote_state' } } }],
+    [{ type: 'pg', schemaName: 'etcd_prod' }, { backend: { pg: { schema_name: 'etcd_prod' } } }],
   ] as const)('backend %j', (backend, expected) => {
     const tf = JSON.parse(fullSynthText({ ...DEFAULT_CLUSTER_SPEC, backend: backend as never })).terraform;
     expect(tf).toMatchObject(expected);
+    if (backend.type === 'pg') expect({ backend: tf.backend }).toEqual(expected); // exactly: no conn_str
   });
 
   test('deleting an entry, or destroy, makes the member leave: one membership instance per member, its destroy-time step reads only self', () => {
@@ -119,24 +125,38 @@ describe('the default stack', () => {
     // reach the host is input, updated in place without running anything.
     expect(m.triggers_replace).toBe('${each.value.identity}');
     expect(m.input).toBe('${each.value.connection}');
-    expect(m.provisioner).toEqual([
-      // first a note on the applying machine: what to do when the host cannot be reached
-      { 'local-exec': { when: 'destroy', command: 'echo ${self.input.note}' } },
-      {
-        'remote-exec': {
-          when: 'destroy',
-          inline: ['${self.input.command}'],
-          connection: {
-            type: 'ssh',
-            host: '${self.input.host}',
-            user: '${self.input.user}',
-            port: '${self.input.port}',
-            timeout: '${self.input.timeout}',
-            host_key: '${self.input.host_key}',
-          },
-        },
-      },
-    ]);
+    // One destroy-time step on the applying machine: OpenSSH through ssh-step.sh (shipped in the
+    // stack's assets, a relative path), everything it needs from the instance's own input.
+    expect(m.provisioner).toHaveLength(1);
+    const step = m.provisioner[0]['local-exec'];
+    expect(step.when).toBe('destroy');
+    expect(step.command).toMatch(/^bash assets\/etcd_membership_ssh-step_[0-9A-F]+\/[0-9A-F]{32}\/ssh-step\.sh$/);
+    expect(Object.values(step.environment).every((v) => /^\$\{self\.input\.[a-z_]+\}$/.test(v as string))).toBe(true);
+    expect(Object.keys(step.environment).sort()).toEqual(
+      [
+        'BASTION_HOST',
+        'BASTION_HOST_KEY',
+        'BASTION_KEY_FILE',
+        'BASTION_PORT',
+        'BASTION_USER',
+        'COMMAND',
+        'HOST',
+        'HOST_KEY',
+        'KEY_FILE',
+        'MEMBER',
+        'NOTE',
+        'PORT',
+        'TIMEOUT',
+        'USER',
+      ].map((k) => `ETCD_SSH_${k}`),
+    );
+    // The script is in the synthesized stack where the command says, byte for byte.
+    const stackDir = synthStackDir();
+    const shipped = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')).resource.terraform_data.etcd_membership.provisioner[0]['local-exec']
+      .command;
+    expect(readFileSync(join(stackDir, shipped.replace(/^bash /, '')), 'utf8')).toBe(
+      readFileSync(join(__dirname, '..', 'src', 'host', 'scripts', 'ssh-step.sh'), 'utf8'),
+    );
     // Everything of a member goes after its instance: when leaving fails, nothing of it is destroyed.
     expect(m.depends_on).toEqual(
       ['e1', 'e2', 'e3'].flatMap((n) => [`terraform_data.etcd_member_${n}`]).concat(['e1', 'e2', 'e3'].map((n) => `terraform_data.etcd_member_${n}_join`)),
@@ -144,11 +164,13 @@ describe('the default stack', () => {
     expect(JSON.stringify(m)).not.toMatch(/rm -rf|var\.ssh_private_key/);
   });
 
-  test('with a key file, the destroy-time step reads the file named in its own input; never the key variable (plans would show it)', () => {
+  test('the destroy-time step never sees the key variable (plans would show it): a key file by its path, else TF_VAR_ssh_private_key or the agent where terraform runs', () => {
     const m = synthSpec({ ...DEFAULT_CLUSTER_SPEC, ssh: { privateKeyFile: '~/.ssh/etcd_ed25519' } }).resource.terraform_data.etcd_membership;
     expect(m.for_each.e1.connection.key_file).toBe('~/.ssh/etcd_ed25519');
-    expect(m.provisioner[1]['remote-exec'].connection.private_key).toBe('${file(pathexpand(self.input.key_file))}');
-    expect(synthSpec().resource.terraform_data.etcd_membership.provisioner[1]['remote-exec'].connection.private_key).toBeUndefined();
+    expect(m.provisioner[0]['local-exec'].environment.ETCD_SSH_KEY_FILE).toBe('${self.input.key_file}');
+    const d = synthSpec().resource.terraform_data.etcd_membership;
+    expect(d.for_each.e1.connection.key_file).toBe('');
+    expect(JSON.stringify(d)).not.toMatch(/ssh_private_key/);
   });
 
   test('the bootstrap is recorded once: founders started as a new cluster, later changes ignored, so it never runs again', () => {
@@ -194,8 +216,8 @@ describe('the default stack', () => {
       connection: { host: '10.1.1.93', timeout: '20s' },
       on_failure: 'continue',
     });
-    // Deleting the entry later runs a no-op on a member that stays.
-    expect(data.etcd_membership.for_each.e1.connection).toMatchObject({ command: 'true', host: '10.1.1.92', removed: true });
+    // Deleting the entry later runs nothing on any host.
+    expect(data.etcd_membership.for_each.e1.connection).toMatchObject({ command: '', removed: true });
     // The first member that stays runs the health gate and gets the CA key when it goes to "first".
     expect(data.etcd_health_check.connection.host).toBe('10.1.1.92');
     expect(tf.resource.local_file).not.toHaveProperty('etcd_e1_file_params_env');

@@ -113,7 +113,11 @@ describe('the npm package', () => {
       });
       compared.push(name);
     }
-    expect(new Set(compared)).toEqual(new Set(readdirSync(scriptsDir).filter((n) => n.endsWith('.sh') && n !== 'health.sh')));
+    // ssh-step.sh runs where terraform runs (destroy-time steps): it ships as an asset of the stack.
+    const step = tf.resource.terraform_data.etcd_membership.provisioner[0]['local-exec'].command.replace(/^bash /, '');
+    expect(readFileSync(join(stackDir, step), 'utf8')).toBe(readFileSync(join(scriptsDir, 'ssh-step.sh'), 'utf8'));
+    compared.push('ssh-step.sh');
+    expect(new Set(compared)).toEqual(new Set(readdirSync(scriptsDir).filter((n) => n.endsWith('.sh'))));
   });
 
   test('terraform init + validate accept the synthesized stack (real providers)', async () => {

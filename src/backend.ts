@@ -1,4 +1,4 @@
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, RemoteBackend, S3Backend, TerraformStack } from 'cdktf';
+import { CloudBackend, LocalBackend, NamedCloudWorkspace, PgBackend, RemoteBackend, S3Backend, TerraformStack } from 'cdktf';
 import type { ResolvedBackendSpec } from './config/types';
 
 /** Configures the stack's backend. The local path stays relative: the JSON runs from anywhere. */
@@ -23,6 +23,10 @@ export function configureBackend(stack: TerraformStack, backend: ResolvedBackend
       });
       // cdktf 0.21 predates S3 native locking (Terraform 1.10); the raw setting carries it.
       stack.addOverride('terraform.backend.s3.use_lockfile', backend.useLockfile);
+      return;
+    case 'pg':
+      // No conn_str: it holds credentials; Terraform takes PG_CONN_STR from the environment.
+      new PgBackend(stack, { connStr: '', schemaName: backend.schemaName }).addOverride('conn_str', undefined);
       return;
   }
 }

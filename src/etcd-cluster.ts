@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Annotations, TerraformVariable } from 'cdktf';
+import { Annotations, Fn, TerraformLocal, TerraformVariable } from 'cdktf';
 import type { ResolvedCluster } from './config/resolved';
 import type { EtcdClusterProps } from './config/types';
 import { validateClusterSpec } from './config/validate';
@@ -8,7 +8,7 @@ import { EtcdHealthCheck } from './health/health-check';
 import { ClusterIdentity } from './identity/cluster-identity';
 import { clientEndpoints, kubeadmClusterConfiguration } from './outputs/kubeadm-config';
 import { EtcdPki } from './pki/etcd-pki';
-import { setResourcePrefix } from './private/names';
+import { named, setResourcePrefix } from './private/names';
 import type { TerraformData } from './private/terraform-data';
 import { ensureProviders } from './providers';
 import { EtcdBootstrap } from './provisioning/bootstrap';
@@ -76,6 +76,10 @@ export class EtcdCluster extends Construct {
     }
     const privateKey = keyExpression(this.cluster, this.sshPrivateKeyVariable?.stringValue);
     const cluster = this.cluster;
+    // A local, not a literal: a precondition must refer to something of the configuration.
+    const localTarball = cluster.etcd.localTarball
+      ? named(new TerraformLocal(this, 'local_tarball', Fn.pathexpand(cluster.etcd.localTarball)), 'local_tarball').asString
+      : undefined;
     const active = cluster.members.filter((m) => !m.remove);
 
     this.identity = new ClusterIdentity(this, 'identity', { cluster });
@@ -85,7 +89,7 @@ export class EtcdCluster extends Construct {
     for (const member of active) {
       const scopeOf = new Construct(this, `member-${member.name}`);
       const bundle = new MemberBundle(scopeOf, 'bundle', { cluster, member, pki: this.pki, identity: this.identity.refs });
-      const provisioner = new EtcdMemberProvisioner(scopeOf, 'provisioner', { cluster, member, pki: this.pki, bundle, privateKey });
+      const provisioner = new EtcdMemberProvisioner(scopeOf, 'provisioner', { cluster, member, pki: this.pki, bundle, privateKey, localTarball });
       members[member.name] = { bundle, provisioner };
       provisioners.push(provisioner.resource);
     }

@@ -1,7 +1,8 @@
 // Command line of the toolchain.
 //   npm run providers              build (or reuse) the provider mirror; print `export TF_CLI_CONFIG_FILE=…`
-//   npm run toolchain -- all       also OpenTofu and the lab's etcd releases (what the tests use)
-//   npm run toolchain -- tofu | etcd VERSION...
+//   npm run toolchain -- all       also OpenTofu, the lab's etcd releases and cdktf-cli (what the tests use)
+//   npm run toolchain -- tofu | etcd VERSION... | cdktf-cli
+import { ensureCdktfCli } from './cdktf-cli';
 import { ensureEtcdRelease } from './etcd-release';
 import { ensureProviderMirror } from './providers';
 import { ensureTofu } from './tofu';
@@ -26,6 +27,11 @@ async function main(args: string[]): Promise<void> {
       process.stdout.write(`${t.binary}\n`);
       return;
     }
+    case 'cdktf-cli': {
+      const c = await ensureCdktfCli(say);
+      process.stdout.write(`${c.binary}\n`);
+      return;
+    }
     case 'etcd':
       for (const v of rest.length > 0 ? rest : LAB_ETCD_VERSIONS) {
         const r = await ensureEtcdRelease(v, say);
@@ -37,10 +43,11 @@ async function main(args: string[]): Promise<void> {
       say(`providers: ${m.mirrorDir}`);
       for (const v of LAB_ETCD_VERSIONS) say(`etcd ${v}: ${(await ensureEtcdRelease(v, say)).tarball}`);
       say(`tofu: ${(await ensureTofu(say)).binary}`);
+      say(`cdktf-cli: ${(await ensureCdktfCli(say)).binary}`);
       return;
     }
     default:
-      throw new Error(`unknown command ${command}: providers | tofu | etcd [VERSION...] | all`);
+      throw new Error(`unknown command ${command}: providers | tofu | etcd [VERSION...] | cdktf-cli | all`);
   }
 }
 

@@ -39,6 +39,7 @@ const VALID_BASE = {
     dataDir: '/var/lib/etcd',
     binDir: '/usr/local/bin',
     unitName: 'etcd',
+    metricsUrls: ['http://127.0.0.1:2381', 'https://{address}:2382', 'http://[::1]:2383'],
   },
   server: {
     cipherSuites: ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'],
@@ -54,6 +55,7 @@ const BACKENDS: Record<string, Record<string, string>> = {
   cloud: { type: 'cloud', organization: 'acme', workspace: 'etcd', hostname: 'app.terraform.io' },
   remote: { type: 'remote', organization: 'acme', workspace: 'etcd', hostname: 'app.terraform.io' },
   s3: { type: 's3', bucket: 'tf-state', key: 'etcd/state', region: 'eu-west-1', endpoint: 'https://s3.example.com' },
+  pg: { type: 'pg', schemaName: 'etcd_state' },
 };
 
 const PAYLOADS: Array<[string, string]> = [
@@ -91,7 +93,8 @@ function withValue(pathWithVariant: string[], value: unknown): { spec: any; fiel
     path = path.slice(1);
   }
   let node = spec;
-  for (const key of path.slice(0, -1)) node = node[key] ??= {};
+  // An absent array is made as an array (its items are the path's numeric keys).
+  path.slice(0, -1).forEach((key, i) => (node = node[key] ??= /^\d+$/.test(path[i + 1]) ? [] : {}));
   node[path[path.length - 1]] = value;
   return {
     spec,
@@ -141,6 +144,25 @@ const handWritten: Array<[string, unknown, string]> = [
   ['fractional hours', { ...VALID_BASE, pki: { certValidityHours: 8760.5 } }, 'pki.certValidityHours'],
   ['boolean as string', { ...VALID_BASE, backend: { ...BACKENDS.s3, encrypt: 'yes' } }, 'backend.encrypt'],
   ['null member list', { members: null }, 'members'],
+  ['peer plane not a mode', { ...VALID_BASE, server: { ...VALID_BASE.server, peerPlane: 'none' } }, 'server.peerPlane'],
+  ['sandbox as a string', { ...VALID_BASE, server: { ...VALID_BASE.server, sandbox: 'off' } }, 'server.sandbox'],
+  ['sandbox hides the data dir under /root', { ...VALID_BASE, etcd: { ...VALID_BASE.etcd, dataDir: '/root/etcd' } }, 'etcd.dataDir'],
+  ['metrics URL as a string', { ...VALID_BASE, etcd: { ...VALID_BASE.etcd, metricsUrls: 'http://127.0.0.1:2381' } }, 'etcd.metricsUrls'],
+  ['metrics URL list empty', { ...VALID_BASE, etcd: { ...VALID_BASE.etcd, metricsUrls: [] } }, 'etcd.metricsUrls'],
+  ['metrics URL without port', { ...VALID_BASE, etcd: { ...VALID_BASE.etcd, metricsUrls: ['http://127.0.0.1'] } }, 'etcd.metricsUrls[0]'],
+  ['metrics URL with a DNS name', { ...VALID_BASE, etcd: { ...VALID_BASE.etcd, metricsUrls: ['http://localhost:2381'] } }, 'etcd.metricsUrls[0]'],
+  ['metrics URL with a path', { ...VALID_BASE, etcd: { ...VALID_BASE.etcd, metricsUrls: ['http://127.0.0.1:2381/metrics'] } }, 'etcd.metricsUrls[0]'],
+  ['metrics URL over unix socket', { ...VALID_BASE, etcd: { ...VALID_BASE.etcd, metricsUrls: ['unix:///run/etcd.sock'] } }, 'etcd.metricsUrls[0]'],
+  ['metrics URL IPv6 unbracketed', { ...VALID_BASE, etcd: { ...VALID_BASE.etcd, metricsUrls: ['http://::1:2381'] } }, 'etcd.metricsUrls[0]'],
+  ['metrics URL IPv6 zone', { ...VALID_BASE, etcd: { ...VALID_BASE.etcd, metricsUrls: ['http://[fe80::1%25eth0]:2381'] } }, 'etcd.metricsUrls[0]'],
+  ['metrics URL port 70000', { ...VALID_BASE, etcd: { ...VALID_BASE.etcd, metricsUrls: ['http://127.0.0.1:70000'] } }, 'etcd.metricsUrls[0]'],
+  ['metrics URL user info', { ...VALID_BASE, etcd: { ...VALID_BASE.etcd, metricsUrls: ['http://u@127.0.0.1:2381'] } }, 'etcd.metricsUrls[0]'],
+  [
+    'metrics URL duplicate',
+    { ...VALID_BASE, etcd: { ...VALID_BASE.etcd, metricsUrls: ['http://127.0.0.1:2381', 'https://127.0.0.1:2381'] } },
+    'etcd.metricsUrls[1]',
+  ],
+  ['metrics URL on the client port', { ...VALID_BASE, etcd: { ...VALID_BASE.etcd, metricsUrls: ['http://127.0.0.1:2379'] } }, 'etcd.metricsUrls[0]'],
   ['empty member list', { members: [] }, 'members'],
 ];
 

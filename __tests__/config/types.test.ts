@@ -24,8 +24,9 @@ describe('src/config/types.ts', () => {
   test('resolved types make every defaulted field required', () => {
     const resolved = committed.slice(committed.indexOf('export interface ResolvedClusterSpec'));
     const etcd = resolved.slice(resolved.indexOf('export interface ResolvedEtcdSpec'), resolved.indexOf('export interface ResolvedPkiSpec'));
-    // clusterToken alone may stay unset: the cluster identity's id stands in (unique per cluster).
-    expect([...etcd.matchAll(/readonly (\w+)\?:/g)].map((m) => m[1])).toEqual(['clusterToken']);
+    // clusterToken may stay unset (the cluster identity's id stands in, unique per cluster), and
+    // localTarball (unset: each host downloads the release).
+    expect([...etcd.matchAll(/readonly (\w+)\?:/g)].map((m) => m[1]).sort()).toEqual(['clusterToken', 'localTarball']);
     const member = resolved.slice(resolved.indexOf('export interface ResolvedMemberSpec'), resolved.indexOf('export interface ResolvedSshSpec'));
     expect([...member.matchAll(/readonly (\w+)\?:/g)].map((m) => m[1])).toEqual(['hostKey']);
   });

@@ -225,6 +225,8 @@ describe('server settings', () => {
       initialCorruptCheck: false,
       corruptCheckTime: '0s',
       logLevel: 'info',
+      peerPlane: 'peers-only',
+      sandbox: true,
       extraArgs: [],
     });
   });
@@ -262,5 +264,110 @@ describe('server settings', () => {
       'server.extraArgs[1]: "--initial-cluster-state=new": --initial-cluster-state is set by this tool; use the spec field for it, or leave it',
       'server.extraArgs[4]: "--max-txn-ops=2": --max-txn-ops is already given in server.extraArgs[3]',
     ]);
+  });
+});
+
+describe('hardening settings', () => {
+  const members = [
+    { name: 'e1', address: '10.1.1.93', hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJdD7y3aLq454yWBdwLWbieU1ebz9/cu7/QEXn9OIeZJ' },
+    { name: 'e2', address: '10.1.1.92', hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJdD7y3aLq454yWBdwLWbieU1ebz9/cu7/QEXn9OIeZJ' },
+    { name: 'e3', address: 'fd00::3', hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJdD7y3aLq454yWBdwLWbieU1ebz9/cu7/QEXn9OIeZJ' },
+  ];
+  const withEtcd = (etcd: object, server: object = {}) => ({ members, etcd, server });
+  const urls = (...metricsUrls: string[]) => withEtcd({ metricsUrls });
+
+  test('metricsUrls defaults to the loopback URL on etcd.metricsPort (one source for the port)', () => {
+    expect(validateClusterSpec({ members }).etcd.metricsUrls).toEqual(['http://127.0.0.1:2381']);
+    expect(validateClusterSpec(withEtcd({ metricsPort: 9379 })).etcd.metricsUrls).toEqual(['http://127.0.0.1:9379']);
+    expect(issuesOf(withEtcd({ metricsPort: 9379, metricsUrls: ['http://127.0.0.1:9379'] }))).toEqual([
+      'etcd.metricsPort: only sets the port of the default metrics URL: with etcd.metricsUrls given, give the ports in the URLs and leave etcd.metricsPort out',
+    ]);
+  });
+
+  test('metricsUrls: http or https, an IP literal (IPv6 bracketed), 0.0.0.0/[::] or {address}, a port, nothing else', () => {
+    expect(issuesOf(urls('http://127.0.0.1:2381', 'https://{address}:2382', 'http://[::1]:2383', 'http://0.0.0.0:9100', 'https://[2001:db8::1]:9101'))).toEqual(
+      [],
+    );
+    for (const bad of [
+      'http://127.0.0.1',
+      'ftp://127.0.0.1:2381',
+      'http://localhost:2381',
+      'http://::1:2381',
+      'http://[fe80::1%eth0]:2381',
+      'http://127.0.0.1:2381/metrics',
+      'http://127.0.0.1:0',
+      'http://127.0.0.1:65536',
+      'http://256.0.0.1:2381',
+      'http://{name}:2381',
+      'HTTP://127.0.0.1:2381',
+    ]) {
+      expect(issuesOf(urls(bad))).toEqual([expect.stringMatching(/^etcd\.metricsUrls\[0\]: ".*" must be a listen URL "http\(s\):\/\/HOST:PORT"/)]);
+    }
+    expect(issuesOf(urls())).toEqual(['etcd.metricsUrls: must have at least 1 entry, got 0']);
+  });
+
+  test('metricsUrls: no socket twice on a member, none on the client or peer port, no one member address for all', () => {
+    expect(issuesOf(urls('http://127.0.0.1:2381', 'https://127.0.0.1:2381'))).toEqual([
+      'etcd.metricsUrls[1]: "https://127.0.0.1:2381" binds the same socket on e1 as etcd.metricsUrls[0] ("http://127.0.0.1:2381"): each URL needs its own address and port',
+    ]);
+    expect(issuesOf(urls('http://0.0.0.0:2381', 'http://127.0.0.1:2381'))).toEqual([
+      expect.stringMatching(/^etcd\.metricsUrls\[1\]: .* binds the same socket/),
+    ]);
+    expect(issuesOf(urls('http://[::]:2381', 'http://127.0.0.1:2381'))).toEqual([expect.stringMatching(/^etcd\.metricsUrls\[1\]: .* binds the same socket/)]);
+    expect(issuesOf(urls('http://0.0.0.0:2381', 'http://[::1]:2381'))).toEqual([]); // 0.0.0.0 is IPv4 only
+    // e3's address written out (non-canonically): one finding per URL, the member-address one.
+    expect(issuesOf(urls('http://{address}:2381', 'http://[fd00:0::3]:2381'))).toEqual([
+      expect.stringMatching(/^etcd\.metricsUrls\[1\]: .* is e3's address, and every member listens on these URLs: the others cannot bind it; use \{address\}/),
+    ]);
+    expect(issuesOf({ members: [members[2]], etcd: { metricsUrls: ['http://{address}:2381', 'http://[fd00:0::3]:2381'] } })).toEqual([
+      expect.stringMatching(/^etcd\.metricsUrls\[1\]: "http:\/\/\[fd00:0::3\]:2381" binds the same socket on e3 as etcd\.metricsUrls\[0\]/),
+    ]);
+    expect(issuesOf(urls('http://127.0.0.1:2379'))).toEqual([
+      'etcd.metricsUrls[0]: port 2379 is already etcd.clientPort: the metrics listener needs a port of its own',
+    ]);
+    expect(issuesOf(withEtcd({ metricsPort: 2380 }))).toEqual([
+      'etcd.metricsPort: port 2380 is already etcd.peerPort: the metrics listener needs a port of its own',
+    ]);
+    expect(issuesOf(urls('http://10.1.1.92:2381'))).toEqual([
+      'etcd.metricsUrls[0]: "http://10.1.1.92:2381" is e2\'s address, and every member listens on these URLs: the others cannot bind it; use {address} for each member\'s own address',
+    ]);
+    expect(issuesOf({ members: [members[0]], etcd: { metricsUrls: ['http://10.1.1.93:2381'] } })).toEqual([]); // one member: its own address is fine
+  });
+
+  test('a plain-HTTP metrics URL beyond loopback is a synth warning naming it; loopback and https are not', () => {
+    expect(validateClusterSpec(urls('http://127.0.0.1:2381', 'http://[::1]:2382', 'https://{address}:2383', 'https://0.0.0.0:2384')).warnings).toEqual([]);
+    expect(validateClusterSpec(urls('http://127.0.0.1:2381', 'http://{address}:2382', 'http://[::]:2383')).warnings).toEqual([
+      'metrics served over plain HTTP beyond loopback (http://{address}:2382, http://[::]:2383; etcd.metricsUrls): anyone who can reach them reads /metrics and /health without a certificate; firewall the port to your scrapers, or use https (a client certificate from the etcd CA is then required)',
+    ]);
+  });
+
+  test('peerPlane: peers-only or any-ca-cert; --peer-cert-allowed-cn only beside any-ca-cert (etcd refuses both names)', () => {
+    expect(issuesOf(withEtcd({}, { peerPlane: 'open' }))).toEqual([
+      expect.stringMatching(/^server\.peerPlane: "open" is not one of "peers-only", "any-ca-cert"/),
+    ]);
+    expect(issuesOf(withEtcd({}, { extraArgs: ['--peer-cert-allowed-cn=e1'] }))).toEqual([
+      'server.extraArgs[0]: "--peer-cert-allowed-cn=e1": etcd refuses --peer-cert-allowed-cn beside --peer-cert-allowed-hostname, which server.peerPlane peers-only sets; use one of them',
+    ]);
+    expect(issuesOf(withEtcd({}, { peerPlane: 'any-ca-cert', extraArgs: ['--peer-cert-allowed-cn=e1'] }))).toEqual([]);
+    expect(issuesOf(withEtcd({}, { extraArgs: ['--peer-cert-allowed-hostname=x'] }))).toEqual([
+      'server.extraArgs[0]: "--peer-cert-allowed-hostname=x": --peer-cert-allowed-hostname is set by this tool; use the spec field for it, or leave it',
+    ]);
+  });
+
+  test('sandbox: etcd directories it would hide are refused (unless the sandbox is off); --wal-dir must be a plain path', () => {
+    expect(issuesOf(withEtcd({ dataDir: '/root/etcd', binDir: '/home/ops/bin' }))).toEqual([
+      'etcd.dataDir: "/root/etcd" is under /root, which server.sandbox hides from etcd (ProtectHome, PrivateTmp): choose another directory, or set server.sandbox to false',
+      'etcd.binDir: "/home/ops/bin" is under /home, which server.sandbox hides from etcd (ProtectHome, PrivateTmp): choose another directory, or set server.sandbox to false',
+    ]);
+    expect(issuesOf({ members, paths: { pkiDir: '/tmp/pki' } })).toEqual([expect.stringMatching(/^paths\.pkiDir: "\/tmp\/pki" is under \/tmp/)]);
+    expect(issuesOf(withEtcd({ dataDir: '/root/etcd' }, { sandbox: false }))).toEqual([]);
+    expect(issuesOf(withEtcd({}, { extraArgs: ['--wal-dir=/var/tmp/wal'] }))).toEqual([
+      expect.stringMatching(/^server\.extraArgs\[0\]: "\/var\/tmp\/wal" is under \/var\/tmp/),
+    ]);
+    expect(issuesOf(withEtcd({}, { extraArgs: ['--wal-dir=wal'] }))).toEqual([
+      expect.stringMatching(/^server\.extraArgs\[0\]: "--wal-dir=wal": the wal dir must be an absolute path/),
+    ]);
+    expect(issuesOf(withEtcd({}, { extraArgs: ['--wal-dir=/srv/etcd-wal'] }))).toEqual([]);
+    expect(issuesOf(withEtcd({}, { sandbox: 'no' }))).toEqual(['server.sandbox: must be true or false, got a string "no"']);
   });
 });

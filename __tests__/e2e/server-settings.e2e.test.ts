@@ -92,5 +92,9 @@ describeLab('server settings', () => {
     expect(cmd).toContain('--experimental-corrupt-check-time=5m');
     expect(cmd).toContain('--tls-min-version=TLS1.2');
     expect(cmd).not.toContain('--feature-gates');
+    // The default peer plane on 3.5 too: the members formed the cluster under it, in the sandbox.
+    expect(cmd).toContain('--peer-cert-allowed-hostname=localhost');
+    const sandbox = await onHost(lab, 'e2', 'systemctl show etcd -p ProtectSystem -p CapabilityBoundingSet');
+    expect(sandbox.split('\n').sort()).toEqual(['CapabilityBoundingSet=', 'ProtectSystem=strict']);
   }, 900_000);
 });

@@ -35,6 +35,7 @@ const KUBEADM_TREE = {
   'lib.sh': ['local_file', '0644'],
   'provision.sh': ['local_file', '0644'],
   'etcd-ops.sh': ['local_file', '0644'],
+  'health.sh': ['local_file', '0644'],
 };
 
 /** Undo Terraform's template escaping to get the text the host receives. */
@@ -68,7 +69,7 @@ describe('per-host bundles', () => {
   });
 
   test("the host scripts are the package's files, byte for byte, the same for every member", () => {
-    for (const script of ['lib.sh', 'provision.sh', 'etcd-ops.sh']) {
+    for (const script of ['lib.sh', 'provision.sh', 'etcd-ops.sh', 'health.sh']) {
       const onDisk = readFileSync(join(__dirname, '..', '..', 'src', 'host', 'scripts', script), 'utf8');
       for (const m of ['e1', 'e2', 'e3'])
         expect({ m, script, same: asReceived(bundleOf(tf, m)[script].content) === onDisk }).toEqual({ m, script, same: true });

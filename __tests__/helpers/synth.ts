@@ -26,6 +26,14 @@ export function fullSynthText(spec: ClusterSpec = DEFAULT_CLUSTER_SPEC): string 
   return require('node:fs').readFileSync(`${app.outdir}/stacks/${stack.node.id}/cdk.tf.json`, 'utf8');
 }
 
+/** A full synth into a fresh out dir: the stack's directory (cdk.tf.json and its assets). */
+export function synthStackDir(spec: ClusterSpec = DEFAULT_CLUSTER_SPEC): string {
+  const app = Testing.app();
+  const stack = new EtcdStack(app, 'etcd', spec);
+  app.synth();
+  return `${app.outdir}/stacks/${stack.node.id}`;
+}
+
 export const withSpec = (patch: Partial<ClusterSpec>): ClusterSpec => ({ ...DEFAULT_CLUSTER_SPEC, ...patch });
 
 /** Strips Terraform's `${...}` wrapper: `${tls_self_signed_cert.etcd_ca.cert_pem}` → `tls_self_signed_cert.etcd_ca.cert_pem`. */

@@ -23,18 +23,22 @@ const asReceived = (text: string): string =>
     .replace(/\$\$\{/g, '${')
     .replace(/%%\{/g, '%{');
 
-/** Every command a provisioner runs; a membership instance's destroy-time command comes from its own input. */
+/**
+ * Every command a provisioner runs; a membership instance's destroy-time command (run on its host
+ * by ssh-step.sh) comes from its own input.
+ */
 function inlineCommands(resource: {
-  provisioner?: Array<Record<string, { inline?: string[]; command?: string }>>;
-  for_each?: Record<string, { connection?: { command?: string; note?: string } }>;
+  provisioner?: Array<Record<string, { inline?: string[]; command?: string; environment?: Record<string, string> }>>;
+  for_each?: Record<string, { connection?: { command?: string } }>;
 }): string[] {
   const out: string[] = [];
-  const fromInput = (c: string, field: 'command' | 'note'): string[] =>
-    Object.values(resource.for_each ?? {}).map((i) => c.replace(`\${self.input.${field}}`, i.connection?.[field] ?? ''));
   for (const p of resource.provisioner ?? []) {
-    for (const c of p['remote-exec']?.inline ?? []) out.push(...(c.includes('${self.input.command}') ? fromInput(c, 'command') : [c]));
-    const local = p['local-exec']?.command;
-    if (local) out.push(...(local.includes('${self.input.note}') ? fromInput(local, 'note') : [local]));
+    out.push(...(p['remote-exec']?.inline ?? []));
+    const local = p['local-exec'];
+    if (local?.command) out.push(local.command);
+    if (local?.environment?.ETCD_SSH_COMMAND === '${self.input.command}') {
+      for (const i of Object.values(resource.for_each ?? {})) if (i.connection?.command) out.push(i.connection.command);
+    }
   }
   return out;
 }
@@ -92,14 +96,17 @@ const runCheck = shellcheckAvailable();
   });
 });
 
-test('no shell body lives in the stack: Terraform only runs the host scripts (and makes the staging dir for the first upload)', () => {
+test('no shell body lives in the stack: Terraform only runs the host scripts, as root (and makes the work and staging dirs for the first upload)', () => {
   const inline: string[] = [];
   for (const [, spec] of SPECS) {
     for (const r of Object.values(synthSpec(spec).resource.terraform_data)) inline.push(...inlineCommands(r as Parameters<typeof inlineCommands>[0]));
   }
-  const staging = /^rm -rf -- \S+\/staging && install -d -m 0700 \S+ \S+\/staging$/;
-  // A script, an operation, and plain arguments (member name, URLs); `true` for a member that left already.
-  const runScript = /^bash \S+\.sh( [a-z-]+( [A-Za-z0-9:/.[\]-]+)*)?$/;
+  // The first contact: the work dir and a clean staging dir, then Terraform's emptied scripts swept.
+  const staging =
+    /^install -d -m 0700 (\S+) && rm -rf -- \1\/staging && install -d -m 0700 \1\/staging && find \. \1 -maxdepth 1 -type f '\(' -name '\S+-\*\.sh' -o -name '\S+-\*\.sh' '\)' -empty -mmin \+1 -delete$/;
+  // A script (through sudo for users other than root) and plain arguments (an operation, member
+  // name, URLs, the health params); `true` for a member that left already.
+  const runScript = /^(sudo -n )?bash \S+\.sh( [A-Za-z0-9:/.[\]-]+)*$/;
   // A note printed on the applying machine before a member leaves (one quoted word).
   const note = /^echo '\[etcd-deploy [a-z0-9-]+\] [^']*'$/;
   expect(inline.length).toBeGreaterThan(20);

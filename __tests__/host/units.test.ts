@@ -165,3 +165,80 @@ describe('server settings as etcd flags', () => {
     for (const f of [...all, ...all35]) expect(MANAGED_FLAGS).toContain(flagName(f));
   });
 });
+
+describe('hardening in the unit: peer plane, sandbox, metrics listeners', () => {
+  const base = { members: [{ name: 'e1', address: '10.1.1.93' }] };
+  const clusterOf = (spec: object) => validateClusterSpec({ ...base, ...spec });
+  const flagsOf = (spec: object) => {
+    const c = clusterOf(spec);
+    return etcdFlags(c, c.members[0]);
+  };
+  const unitOf = (spec: object) => {
+    const c = clusterOf(spec);
+    return renderEtcdUnit(c, c.members[0]).split('\n');
+  };
+  const PEER_FLAG = '--peer-cert-allowed-hostname=localhost';
+
+  test.each([
+    ['3.6.14', {}],
+    ['3.5.33', {}],
+    ['3.4.23', { sha256: 'a'.repeat(64) }],
+  ])('peers-only (the default) on %s: the peer port takes member certificates only (localhost, a SAN no client certificate has)', (version, extra) => {
+    expect(flagsOf({ etcd: { version, ...extra } })).toContain(PEER_FLAG);
+  });
+
+  test('any-ca-cert: no allowed-hostname flag (etcd accepts any certificate its CA signed)', () => {
+    expect(flagsOf({ server: { peerPlane: 'any-ca-cert' } }).filter((f) => f.startsWith('--peer-cert-allowed'))).toEqual([]);
+  });
+
+  test('sandbox (default): the directives etcd tolerates, its data dir the only writable path, no capabilities', () => {
+    const unit = unitOf({});
+    const service = unit.slice(unit.indexOf('[Service]'), unit.indexOf('[Install]'));
+    expect(service).toEqual(
+      expect.arrayContaining([
+        'NoNewPrivileges=yes',
+        'CapabilityBoundingSet=',
+        'ProtectSystem=strict',
+        'ReadWritePaths=/var/lib/etcd',
+        'PrivateTmp=yes',
+        'ProtectHome=yes',
+        'ProtectKernelTunables=yes',
+        'ProtectKernelModules=yes',
+        'ProtectKernelLogs=yes',
+        'ProtectControlGroups=yes',
+        'RestrictSUIDSGID=yes',
+        'RestrictRealtime=yes',
+        'LockPersonality=yes',
+        'LimitNOFILE=40000',
+      ]),
+    );
+    expect(service.filter((l) => l.startsWith('ReadWritePaths='))).toEqual(['ReadWritePaths=/var/lib/etcd']);
+  });
+
+  test('sandbox follows the spec: data dir and --wal-dir writable; a port below 1024 keeps CAP_NET_BIND_SERVICE, mlock CAP_IPC_LOCK', () => {
+    const unit = unitOf({ etcd: { dataDir: '/data/etcd', clientPort: 443 }, server: { extraArgs: ['--wal-dir=/wal/etcd', '--memory-mlock'] } });
+    expect(unit.filter((l) => l.startsWith('ReadWritePaths='))).toEqual(['ReadWritePaths=/data/etcd', 'ReadWritePaths=/wal/etcd']);
+    expect(unit).toContain('CapabilityBoundingSet=CAP_NET_BIND_SERVICE CAP_IPC_LOCK');
+    expect(unitOf({ etcd: { metricsUrls: ['http://127.0.0.1:81'] } })).toContain('CapabilityBoundingSet=CAP_NET_BIND_SERVICE');
+  });
+
+  test('sandbox false: none of the directives (hosts whose systemd cannot make a mount namespace); the sample unit settings stay', () => {
+    const unit = unitOf({ server: { sandbox: false } });
+    expect(unit.filter((l) => /^(NoNewPrivileges|CapabilityBoundingSet|Protect|ReadWritePaths|PrivateTmp|Restrict|LockPersonality)/.test(l))).toEqual([]);
+    expect(unit).toContain('LimitNOFILE=40000');
+  });
+
+  test('the snapshot units stay unsandboxed (etcd-ops.sh writes the snapshot dir and its state)', () => {
+    const c = clusterOf({ snapshots: { enabled: true } });
+    expect(renderSnapshotService(c)).not.toMatch(/Protect|ReadWritePaths|NoNewPrivileges|CapabilityBoundingSet/);
+  });
+
+  test('metricsUrls rendered as --listen-metrics-urls, {address} as the member address (bracketed for IPv6)', () => {
+    const metricsUrls = ['http://127.0.0.1:2381', 'http://{address}:9100', 'https://{address}:9101', 'http://[::1]:9102'];
+    expect(flagsOf({ etcd: { metricsUrls } })).toContain(
+      '--listen-metrics-urls=http://127.0.0.1:2381,http://10.1.1.93:9100,https://10.1.1.93:9101,http://[::1]:9102',
+    );
+    const c = validateClusterSpec({ members: [{ name: 'a', address: 'fd00::a' }], etcd: { metricsUrls } });
+    expect(etcdFlags(c, c.members[0])).toContain('--listen-metrics-urls=http://127.0.0.1:2381,http://[fd00::a]:9100,https://[fd00::a]:9101,http://[::1]:9102');
+  });
+});

@@ -1,4 +1,5 @@
 import { synthSpec, withSpec, ref } from '../helpers/synth';
+import { PEER_CERT_NAME } from '../../src/config/etcd-flags';
 
 // kubeadm's certificate profiles for external etcd (shared/design/ETCD-FACTS.md).
 describe('certificate profiles', () => {
@@ -25,6 +26,7 @@ describe('certificate profiles', () => {
     for (const kind of ['server', 'peer']) {
       const request = csr[`etcd_${name}_${kind}_csr`];
       expect(request.subject).toEqual([{ common_name: name }]);
+      // kubeadm's SANs, the same for server and peer (localhost: what peers-only requires, next test).
       expect(request.dns_names).toEqual([name, 'localhost']);
       expect(request.ip_addresses).toEqual([address, '127.0.0.1', '::1']);
       expect(request.private_key_pem).toBe(`\${tls_private_key.etcd_${name}_${kind}_key.private_key_pem}`);
@@ -48,6 +50,14 @@ describe('certificate profiles', () => {
     expect(csr[`${id}_csr`].ip_addresses).toBeUndefined();
     expect(signed[id].allowed_uses.sort()).toEqual(['client_auth', 'digital_signature', 'key_encipherment']);
     expect(signed[id].validity_period_hours).toBe(8760);
+  });
+
+  test('the name peers-only requires is in every member certificate and in no client certificate; switching the mode renews nothing', () => {
+    expect(PEER_CERT_NAME).toBe('localhost');
+    const requests = tf.resource.tls_cert_request as Record<string, { dns_names?: string[] }>;
+    const carrying = Object.keys(requests).filter((id) => (requests[id].dns_names ?? []).includes(PEER_CERT_NAME));
+    expect(carrying.sort()).toEqual(['e1', 'e2', 'e3'].flatMap((m) => [`etcd_${m}_peer_csr`, `etcd_${m}_server_csr`]));
+    expect(synthSpec(withSpec({ server: { peerPlane: 'any-ca-cert' } })).resource.tls_cert_request).toEqual(tf.resource.tls_cert_request);
   });
 
   test('one CA, per member server/peer/healthcheck, one apiserver client: 10 leaves, 11 keys for 3 members', () => {

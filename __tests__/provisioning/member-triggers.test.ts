@@ -24,6 +24,7 @@ describe('re-provisioning triggers', () => {
       'etcd-ops.sh_sha256',
       'etcd.service_sha256',
       'etcd_release',
+      'health.sh_sha256',
       'lib.sh_sha256',
       'manifest.tsv_sha256',
       'member',
@@ -34,6 +35,7 @@ describe('re-provisioning triggers', () => {
       'pki/etcd/peer.crt',
       'pki/etcd/server.crt',
       'provision.sh_sha256',
+      'ssh_user',
     ]);
     expect(t['pki/etcd/server.crt']).toBe('${sha256(tls_locally_signed_cert.etcd_e2_server.cert_pem)}');
     expect(JSON.stringify(t)).not.toMatch(/private_key/);
@@ -57,7 +59,8 @@ describe('re-provisioning triggers', () => {
     ],
     ['the etcd release', withSpec({ etcd: { version: '3.5.33' } }), ['e1', 'e2', 'e3']],
     ['the SSH port', withSpec({ ssh: { port: 2222 } }), []],
-    ['the SSH user and timeout', withSpec({ ssh: { user: 'admin', timeout: '1m' } }), []],
+    ['the SSH timeout', withSpec({ ssh: { timeout: '1m' } }), []],
+    ['the SSH user (its home holds the work dir; re-provisioning restarts nothing)', withSpec({ ssh: { user: 'admin' } }), ['e1', 'e2', 'e3']],
     ['a bastion', withSpec({ ssh: { bastion: { host: 'jump.example.com' } } }), []],
     ['the address of e2 (its identity)', withSpec({ members: members.map((m) => (m.name === 'e2' ? { ...m, address: '10.1.1.99' } : m)) }), ['e2']],
     ['the unit name', withSpec({ etcd: { unitName: 'etcd-main' } }), ['e1', 'e2', 'e3']],
@@ -97,7 +100,7 @@ describe('re-provisioning triggers', () => {
   test('no trigger of any resource knows how Terraform reaches a host: connection changes replace nothing', () => {
     const variants = [
       base,
-      withSpec({ ssh: { port: 2222, user: 'admin', timeout: '1m', bastion: { host: 'jump.example.com', port: 2200 } } }),
+      withSpec({ ssh: { port: 2222, timeout: '1m', bastion: { host: 'jump.example.com', port: 2200 } } }),
       withSpec({
         members: members.map((m) => ({
           ...m,

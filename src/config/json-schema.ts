@@ -33,6 +33,7 @@ function toSchema(field: Field): Schema {
     case 'array':
       return {
         ...base,
+        ...(field.default && { description: `${field.description} Default: ${field.default.text}.` }),
         type: 'array',
         items: toSchema(field.items),
         ...(field.minItems !== undefined && { minItems: field.minItems }),

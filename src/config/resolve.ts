@@ -24,7 +24,7 @@ function resolveField(value: unknown, field: Field, path: string, scope: Resolve
       return resolveObject(given as Record<string, unknown>, variant, path, scope, value === undefined ? new Set() : provided);
     }
     case 'array':
-      if (value === undefined) return field.defaultEmpty ? [] : undefined;
+      if (value === undefined) return field.default && scope ? field.default.derive(scope) : field.defaultEmpty ? [] : undefined;
       return (value as unknown[]).map((item, i) => resolveField(item, field.items, `${path}[${i}]`, scope, provided));
     default:
       return value;

@@ -34,6 +34,35 @@ export function canonicalIp(v: string): string {
   return v;
 }
 
+/** The placeholder a metrics URL may use for the member's own address. */
+export const MEMBER_ADDRESS_PLACEHOLDER = '{address}';
+
+/** One `--listen-metrics-urls` entry, taken apart. `host` is unbracketed, or the placeholder. */
+export interface MetricsUrl {
+  readonly scheme: 'http' | 'https';
+  readonly host: string;
+  readonly port: number;
+}
+
+const METRICS_URL = /^(https?):\/\/(\{address\}|[0-9.]+|\[[0-9A-Fa-f:.]+\]):([1-9][0-9]{0,4})$/;
+
+/**
+ * `http(s)://HOST:PORT` with HOST an IPv4 literal, a bracketed IPv6 literal (no zone) or
+ * `{address}`; no path, user or query (etcd listens on the host and port only).
+ */
+export function parseMetricsUrl(v: string): MetricsUrl | undefined {
+  const m = METRICS_URL.exec(v);
+  if (!m) return undefined;
+  const port = Number(m[3]);
+  let host = m[2];
+  if (host.startsWith('[')) {
+    host = host.slice(1, -1);
+    if (isIP(host) !== 6) return undefined;
+  } else if (host !== MEMBER_ADDRESS_PLACEHOLDER && isIP(host) !== 4) return undefined;
+  if (port > 65535) return undefined;
+  return { scheme: m[1] as MetricsUrl['scheme'], host, port };
+}
+
 function hasNoDotSegments(v: string): boolean {
   return !v.split('/').some((seg) => seg === '..' || seg === '.');
 }
@@ -90,5 +119,10 @@ export const RULES = {
   tfName: fromRegex('letters, digits, "_" and "-"', /^[A-Za-z0-9_-]{1,90}$/),
   s3Bucket: fromRegex('an S3 bucket name: 3–63 lower-case letters, digits, "." and "-"', /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
   awsRegion: fromRegex('a region name such as eu-west-1', /^[a-z0-9-]{2,32}$/),
+  metricsUrl: {
+    name: 'a listen URL "http(s)://HOST:PORT": HOST an IPv4 address, an IPv6 address in brackets, or {address} (the member\'s address); no path',
+    pattern: METRICS_URL.source,
+    test: (v: string) => parseMetricsUrl(v) !== undefined,
+  } as StringRule,
   httpsUrl: fromRegex('an http(s) URL without quotes, spaces or shell metacharacters', /^https?:\/\/[A-Za-z0-9._~:/?#@!&+,=%[\]-]+$/),
 } satisfies Record<string, StringRule>;

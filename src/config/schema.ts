@@ -54,6 +54,8 @@ export interface ArrayField extends Common {
   readonly maxItems?: number;
   /** An absent optional array resolves to []. */
   readonly defaultEmpty?: boolean;
+  /** An absent optional array resolves to this (computed from values resolved before it). */
+  readonly default?: DerivedDefault<unknown[]>;
 }
 export interface ObjectField extends Common {
   readonly kind: 'object';
@@ -215,13 +217,29 @@ const etcd = obj(
       // Unset only for an unpinned release, which validation refuses: a resolved spec always has it.
       derived('the pinned checksum of `version`/`arch`', (s) => pinnedSha256(s.self.version as string, s.self.arch as CpuArch)),
     ),
+    localTarball: {
+      ...str(
+        'Air-gapped hosts: a release tarball on the machine that runs `terraform apply` (`~/` expanded there), uploaded to each host instead of each host downloading `downloadUrl`. Its sha256 must equal `sha256` (the pinned one for a pinned version): checked by the plan before anything runs, and again on each host before installing.',
+        RULES.keyFile,
+      ),
+      unset: 'unset: each host downloads `downloadUrl` itself',
+    },
     clusterToken: {
       ...str('`--initial-cluster-token`: what a new cluster is bootstrapped with.', RULES.token),
       unset: "unique per cluster: the id of the cluster's identity resource, made at its first apply and kept in Terraform state",
     },
     clientPort: port('Client port.', 2379),
     peerPort: port('Peer port.', 2380),
-    metricsPort: port('Loopback-only plain-HTTP metrics port.', 2381),
+    metricsPort: port('Port of the default metrics URL, `http://127.0.0.1:PORT` (loopback only). With `metricsUrls` given, the ports are in the URLs.', 2381),
+    metricsUrls: {
+      kind: 'array',
+      description:
+        "`--listen-metrics-urls`: where etcd serves /metrics, /health, /livez and /readyz, each `http(s)://HOST:PORT` with HOST an IP address (IPv6 in brackets), `0.0.0.0`/`[::]` for every interface, or `{address}` for the member's own address. `https` takes the server certificate and, like the client port, a client certificate from the etcd CA. A plain-HTTP URL off loopback answers anyone who can reach it: synth warns.",
+      items: str('A metrics listen URL.', RULES.metricsUrl),
+      minItems: 1,
+      maxItems: 8,
+      default: derived('`["http://127.0.0.1:<metricsPort>"]`: loopback only, as kubeadm', (s) => [`http://127.0.0.1:${s.self.metricsPort as number}`]),
+    },
     dataDir: dir('Data directory (mode 0700).', '/var/lib/etcd'),
     binDir: dir('Where etcd, etcdctl and etcdutl are installed.', '/usr/local/bin'),
     unitName: str('systemd unit name, without ".service". It must not name a unit this tool did not write.', RULES.unitName, 'etcd'),
@@ -281,6 +299,16 @@ const server = obj(
       '0s',
     ),
     logLevel: oneOf('`--log-level`.', 'EtcdLogLevel', ['debug', 'info', 'warn', 'error'], 'info'),
+    peerPlane: oneOf(
+      "Who may connect to the peer port. `peers-only`: only this cluster's peer certificates (`--peer-cert-allowed-hostname` with the name only peer certificates carry), so the CA's client certificates (kube-apiserver's, the health check's) are refused there. `any-ca-cert`: any certificate the etcd CA signed (etcd's default). Peer certificates carry the name either way: switching restarts the members but renews nothing.",
+      'PeerPlane',
+      ['peers-only', 'any-ca-cert'],
+      'peers-only',
+    ),
+    sandbox: bool(
+      "Confine etcd with systemd's sandboxing: no new privileges, an empty capability bounding set (ports below 1024 keep CAP_NET_BIND_SERVICE), the file system read-only except the data dir, private /tmp, no /home, kernel tunables, modules, logs and cgroups protected. Turn it off only on hosts whose systemd cannot set up a mount namespace for a service (some container runtimes).",
+      true,
+    ),
     extraArgs: {
       kind: 'array',
       description: 'Other etcd flags, each `--name=value` (or `--name`), appended to the unit. Flags this tool manages are refused.',
@@ -395,6 +423,15 @@ const backendVariants: Record<string, ObjectField> = {
       useLockfile: bool('Lock with a lock file next to the state (S3 native locking, Terraform ≥ 1.10).', true),
     },
     { required: ['type', 'bucket', 'key', 'region'] },
+  ),
+  pg: obj(
+    'PgBackendSpec',
+    "PostgreSQL (Terraform's `pg` backend, with locking). The connection string carries credentials, so it is never in the spec: Terraform reads it from `PG_CONN_STR` (or libpq's `PGHOST`, `PGUSER`, `PGPASSWORD`… variables) where it runs.",
+    {
+      type: typeField('pg'),
+      schemaName: str('Database schema holding the state (one per stack).', RULES.tfName, 'terraform_remote_state'),
+    },
+    { required: ['type'] },
   ),
 };
 

@@ -4,10 +4,10 @@
  * checksum; ports, directories, validities and the health timing. Each finding names the spec path
  * and the rule. Warnings (e.g. an even member count) do not fail the synth.
  */
-import { flagName, MANAGED_FLAGS } from './etcd-flags';
+import { flagName, flagValue, MANAGED_FLAGS } from './etcd-flags';
 import { isIP } from 'node:net';
 import { PINNED_RELEASES, pinnedSha256 } from './releases';
-import { canonicalIp } from './rules';
+import { canonicalIp, MEMBER_ADDRESS_PLACEHOLDER, MetricsUrl, parseMetricsUrl, RULES } from './rules';
 import { SpecIssue } from './structure';
 import type { ResolvedClusterSpec } from './types';
 
@@ -78,6 +78,8 @@ export function checkSemantics(spec: ResolvedClusterSpec, provided: ReadonlySet<
   checkPortsAndDirs(spec, issues);
   checkTiming(spec, issues);
   checkServer(spec, provided, issues);
+  checkMetricsUrls(spec, provided, issues, warnings);
+  checkSandbox(spec, issues);
   return { issues, warnings };
 }
 
@@ -153,22 +155,17 @@ function checkRelease(spec: ResolvedClusterSpec, provided: ReadonlySet<string>, 
       path: 'etcd.sha256',
       message: `is required for etcd ${version}/${arch}: only ${Object.keys(PINNED_RELEASES).join(', ')} have pinned checksums`,
     });
-  } else if (pinned !== undefined && sha !== undefined && !mirror && sha !== pinned) {
+  } else if (pinned !== undefined && sha !== undefined && !mirror && !provided.has('etcd.localTarball') && sha !== pinned) {
     issues.push({ path: 'etcd.sha256', message: `does not match the published sha256 of etcd ${version}/${arch} (${pinned})` });
   }
 }
 
 function checkPortsAndDirs(spec: ResolvedClusterSpec, issues: SpecIssue[]): void {
   const { etcd } = spec;
-  const ports = [
-    ['clientPort', etcd.clientPort],
-    ['peerPort', etcd.peerPort],
-    ['metricsPort', etcd.metricsPort],
-  ] as const;
-  ports.forEach(([key, p], i) => {
-    const clash = ports.slice(0, i).find(([, q]) => q === p);
-    if (clash) issues.push({ path: `etcd.${key}`, message: `${p} is already etcd.${clash[0]}: the three ports must differ` });
-  });
+  if (etcd.peerPort === etcd.clientPort) {
+    issues.push({ path: 'etcd.peerPort', message: `${etcd.peerPort} is already etcd.clientPort: the client and peer ports must differ` });
+  }
+  // The metrics ports (etcd.metricsPort's default URL, or etcd.metricsUrls): checkMetricsUrls.
 
   // Paths arrive normalised (no repeated or trailing slashes), so "//etc" and "/etc/" are "/etc".
   const dirs = [
@@ -256,8 +253,113 @@ function checkServer(spec: ResolvedClusterSpec, provided: ReadonlySet<string>, i
     if (MANAGED_FLAGS.includes(name)) {
       issues.push({ path: `server.extraArgs[${i}]`, message: `"${arg}": --${name} is set by this tool; use the spec field for it, or leave it` });
     }
+    if (name === 'peer-cert-allowed-cn' && server.peerPlane === 'peers-only') {
+      issues.push({
+        path: `server.extraArgs[${i}]`,
+        message: `"${arg}": etcd refuses --peer-cert-allowed-cn beside --peer-cert-allowed-hostname, which server.peerPlane peers-only sets; use one of them`,
+      });
+    }
     const first = seen.get(name);
     if (first !== undefined) issues.push({ path: `server.extraArgs[${i}]`, message: `"${arg}": --${name} is already given in server.extraArgs[${first}]` });
     else seen.set(name, i);
   });
+}
+
+/** Hosts a metrics URL may name that only this machine reaches. */
+const isLoopback = (host: string): boolean => (isIP(host) === 4 ? host.split('.')[0] === '127' : canonicalIp(host) === '::1');
+/** Two listeners on one port collide: the same address, or a wildcard covering the other. */
+function bindsOver(a: string, b: string): boolean {
+  if (a === b || a === '::' || b === '::') return true;
+  return (a === '0.0.0.0' && isIP(b) === 4) || (b === '0.0.0.0' && isIP(a) === 4);
+}
+
+/**
+ * Metrics listeners: one source for their ports (etcd.metricsPort only makes the default URL),
+ * none on the client or peer port, no socket twice on a member, no member's address in a URL every
+ * member listens on; and a warning for plain HTTP off loopback, which answers anyone.
+ */
+function checkMetricsUrls(spec: ResolvedClusterSpec, provided: ReadonlySet<string>, issues: SpecIssue[], warnings: string[]): void {
+  const { etcd } = spec;
+  if (provided.has('etcd.metricsUrls') && provided.has('etcd.metricsPort')) {
+    issues.push({
+      path: 'etcd.metricsPort',
+      message: 'only sets the port of the default metrics URL: with etcd.metricsUrls given, give the ports in the URLs and leave etcd.metricsPort out',
+    });
+  }
+  const at = (i: number) => (provided.has('etcd.metricsUrls') ? `etcd.metricsUrls[${i}]` : 'etcd.metricsPort');
+  const urls = etcd.metricsUrls.map(parseMetricsUrl);
+  const active = spec.members.filter((m) => !m.remove);
+  urls.forEach((u, i) => {
+    if (!u) return; // the structure check said so
+    if (u.port === etcd.clientPort || u.port === etcd.peerPort) {
+      const which = u.port === etcd.clientPort ? 'clientPort' : 'peerPort';
+      issues.push({ path: at(i), message: `port ${u.port} is already etcd.${which}: the metrics listener needs a port of its own` });
+    }
+    const owner = active.find((m) => u.host !== MEMBER_ADDRESS_PLACEHOLDER && canonicalIp(m.address) === canonicalIp(u.host));
+    if (owner && active.length > 1) {
+      issues.push({
+        path: at(i),
+        message: `"${etcd.metricsUrls[i]}" is ${owner.name}'s address, and every member listens on these URLs: the others cannot bind it; use ${MEMBER_ADDRESS_PLACEHOLDER} for each member's own address`,
+      });
+    }
+  });
+  // On each member the URLs must bind different sockets: the same address and port twice, or a
+  // port a wildcard already holds ([::] holds it for IPv4 too, Linux's default dual stack).
+  for (const member of active) {
+    const sockets: Array<{ host: string; port: number; i: number }> = [];
+    urls.forEach((u, i) => {
+      if (!u) return;
+      const host = canonicalIp(u.host === MEMBER_ADDRESS_PLACEHOLDER ? member.address : u.host);
+      const clash = sockets.find((o) => o.port === u.port && bindsOver(o.host, host));
+      if (clash && !issues.some((x) => x.path === at(i))) {
+        issues.push({
+          path: at(i),
+          message: `"${etcd.metricsUrls[i]}" binds the same socket on ${member.name} as etcd.metricsUrls[${clash.i}] ("${etcd.metricsUrls[clash.i]}"): each URL needs its own address and port`,
+        });
+      }
+      sockets.push({ host, port: u.port, i });
+    });
+  }
+  const exposed = etcd.metricsUrls.filter((_, i) => {
+    const u: MetricsUrl | undefined = urls[i];
+    return u !== undefined && u.scheme === 'http' && !isLoopback(u.host);
+  });
+  if (exposed.length > 0) {
+    warnings.push(
+      `metrics served over plain HTTP beyond loopback (${exposed.join(', ')}; etcd.metricsUrls): anyone who can reach them reads /metrics and /health without a certificate; firewall the port to your scrapers, or use https (a client certificate from the etcd CA is then required)`,
+    );
+  }
+}
+
+/** Directories systemd's sandbox (server.sandbox) hides from etcd: ProtectHome=yes, PrivateTmp=yes. */
+export const SANDBOX_HIDDEN_DIRS = ['/home', '/root', '/run/user', '/tmp', '/var/tmp'] as const;
+
+/**
+ * Under the sandbox, etcd must find its binary, certificates and data outside the directories the
+ * sandbox hides, and a --wal-dir must be a plain absolute path (the unit makes it writable).
+ */
+function checkSandbox(spec: ResolvedClusterSpec, issues: SpecIssue[]): void {
+  if (!spec.server.sandbox) return;
+  const hidden = (dir: string) => SANDBOX_HIDDEN_DIRS.find((h) => dir === h || dir.startsWith(`${h}/`));
+  const dirs: Array<[string, string]> = [
+    ['etcd.dataDir', spec.etcd.dataDir],
+    ['etcd.binDir', spec.etcd.binDir],
+    ['paths.pkiDir', spec.paths.pkiDir],
+  ];
+  spec.server.extraArgs.forEach((arg, i) => {
+    if (flagName(arg) !== 'wal-dir') return;
+    const dir = flagValue(arg) ?? '';
+    if (!RULES.absolutePath.test(dir)) {
+      issues.push({ path: `server.extraArgs[${i}]`, message: `"${arg}": the wal dir must be ${RULES.absolutePath.name} (the sandbox makes it writable)` });
+    } else dirs.push([`server.extraArgs[${i}]`, dir]);
+  });
+  for (const [path, dir] of dirs) {
+    const h = hidden(dir);
+    if (h) {
+      issues.push({
+        path,
+        message: `"${dir}" is under ${h}, which server.sandbox hides from etcd (ProtectHome, PrivateTmp): choose another directory, or set server.sandbox to false`,
+      });
+    }
+  }
 }

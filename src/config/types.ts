@@ -6,6 +6,7 @@ export type TlsVersion = "TLS1.2" | "TLS1.3";
 export type CipherSuite = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256" | "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" | "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384" | "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384" | "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256" | "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256";
 export type AutoCompactionMode = "periodic" | "revision";
 export type EtcdLogLevel = "debug" | "info" | "warn" | "error";
+export type PeerPlane = "peers-only" | "any-ca-cert";
 export type KeyAlgorithm = "RSA-2048" | "RSA-3072" | "RSA-4096" | "ECDSA-P256" | "ECDSA-P384";
 export type CaKeyPlacement = "none" | "first" | "all";
 
@@ -185,6 +186,14 @@ export interface EtcdSpec {
    */
   readonly sha256?: string;
   /**
+   * Air-gapped hosts: a release tarball on the machine that runs `terraform apply` (`~/` expanded
+   * there), uploaded to each host instead of each host downloading `downloadUrl`. Its sha256 must
+   * equal `sha256` (the pinned one for a pinned version): checked by the plan before anything runs,
+   * and again on each host before installing.
+   * @default unset: each host downloads `downloadUrl` itself
+   */
+  readonly localTarball?: string;
+  /**
    * `--initial-cluster-token`: what a new cluster is bootstrapped with.
    * @default unique per cluster: the id of the cluster's identity resource, made at its first apply and kept in Terraform state
    */
@@ -200,10 +209,20 @@ export interface EtcdSpec {
    */
   readonly peerPort?: number;
   /**
-   * Loopback-only plain-HTTP metrics port.
+   * Port of the default metrics URL, `http://127.0.0.1:PORT` (loopback only). With `metricsUrls`
+   * given, the ports are in the URLs.
    * @default 2381
    */
   readonly metricsPort?: number;
+  /**
+   * `--listen-metrics-urls`: where etcd serves /metrics, /health, /livez and /readyz, each
+   * `http(s)://HOST:PORT` with HOST an IP address (IPv6 in brackets), `0.0.0.0`/`[::]` for every
+   * interface, or `{address}` for the member's own address. `https` takes the server certificate
+   * and, like the client port, a client certificate from the etcd CA. A plain-HTTP URL off loopback
+   * answers anyone who can reach it: synth warns.
+   * @default `["http://127.0.0.1:<metricsPort>"]`: loopback only, as kubeadm
+   */
+  readonly metricsUrls?: string[];
   /**
    * Data directory (mode 0700).
    * @default "/var/lib/etcd"
@@ -281,6 +300,23 @@ export interface ServerSpec {
    * @default "info"
    */
   readonly logLevel?: EtcdLogLevel;
+  /**
+   * Who may connect to the peer port. `peers-only`: only this cluster's peer certificates
+   * (`--peer-cert-allowed-hostname` with the name only peer certificates carry), so the CA's client
+   * certificates (kube-apiserver's, the health check's) are refused there. `any-ca-cert`: any
+   * certificate the etcd CA signed (etcd's default). Peer certificates carry the name either way:
+   * switching restarts the members but renews nothing.
+   * @default "peers-only"
+   */
+  readonly peerPlane?: PeerPlane;
+  /**
+   * Confine etcd with systemd's sandboxing: no new privileges, an empty capability bounding set
+   * (ports below 1024 keep CAP_NET_BIND_SERVICE), the file system read-only except the data dir,
+   * private /tmp, no /home, kernel tunables, modules, logs and cgroups protected. Turn it off only
+   * on hosts whose systemd cannot set up a mount namespace for a service (some container runtimes).
+   * @default true
+   */
+  readonly sandbox?: boolean;
   /**
    * Other etcd flags, each `--name=value` (or `--name`), appended to the unit. Flags this tool
    * manages are refused.
@@ -504,9 +540,26 @@ export interface S3BackendSpec {
 }
 
 /**
+ * PostgreSQL (Terraform's `pg` backend, with locking). The connection string carries credentials,
+ * so it is never in the spec: Terraform reads it from `PG_CONN_STR` (or libpq's `PGHOST`,
+ * `PGUSER`, `PGPASSWORD`… variables) where it runs.
+ */
+export interface PgBackendSpec {
+  /**
+   * Backend type.
+   */
+  readonly type: "pg";
+  /**
+   * Database schema holding the state (one per stack).
+   * @default "terraform_remote_state"
+   */
+  readonly schemaName?: string;
+}
+
+/**
  * Terraform backend.
  */
-export type BackendSpec = LocalBackendSpec | CloudBackendSpec | RemoteBackendSpec | S3BackendSpec;
+export type BackendSpec = LocalBackendSpec | CloudBackendSpec | RemoteBackendSpec | S3BackendSpec | PgBackendSpec;
 
 /**
  * A TLS-secured external etcd cluster for kubeadm, deployed onto existing Linux hosts. (Resolved:
@@ -664,6 +717,13 @@ export interface ResolvedEtcdSpec {
    */
   readonly sha256: string;
   /**
+   * Air-gapped hosts: a release tarball on the machine that runs `terraform apply` (`~/` expanded
+   * there), uploaded to each host instead of each host downloading `downloadUrl`. Its sha256 must
+   * equal `sha256` (the pinned one for a pinned version): checked by the plan before anything runs,
+   * and again on each host before installing.
+   */
+  readonly localTarball?: string;
+  /**
    * `--initial-cluster-token`: what a new cluster is bootstrapped with.
    */
   readonly clusterToken?: string;
@@ -676,9 +736,18 @@ export interface ResolvedEtcdSpec {
    */
   readonly peerPort: number;
   /**
-   * Loopback-only plain-HTTP metrics port.
+   * Port of the default metrics URL, `http://127.0.0.1:PORT` (loopback only). With `metricsUrls`
+   * given, the ports are in the URLs.
    */
   readonly metricsPort: number;
+  /**
+   * `--listen-metrics-urls`: where etcd serves /metrics, /health, /livez and /readyz, each
+   * `http(s)://HOST:PORT` with HOST an IP address (IPv6 in brackets), `0.0.0.0`/`[::]` for every
+   * interface, or `{address}` for the member's own address. `https` takes the server certificate
+   * and, like the client port, a client certificate from the etcd CA. A plain-HTTP URL off loopback
+   * answers anyone who can reach it: synth warns.
+   */
+  readonly metricsUrls: string[];
   /**
    * Data directory (mode 0700).
    */
@@ -744,6 +813,21 @@ export interface ResolvedServerSpec {
    * `--log-level`.
    */
   readonly logLevel: EtcdLogLevel;
+  /**
+   * Who may connect to the peer port. `peers-only`: only this cluster's peer certificates
+   * (`--peer-cert-allowed-hostname` with the name only peer certificates carry), so the CA's client
+   * certificates (kube-apiserver's, the health check's) are refused there. `any-ca-cert`: any
+   * certificate the etcd CA signed (etcd's default). Peer certificates carry the name either way:
+   * switching restarts the members but renews nothing.
+   */
+  readonly peerPlane: PeerPlane;
+  /**
+   * Confine etcd with systemd's sandboxing: no new privileges, an empty capability bounding set
+   * (ports below 1024 keep CAP_NET_BIND_SERVICE), the file system read-only except the data dir,
+   * private /tmp, no /home, kernel tunables, modules, logs and cgroups protected. Turn it off only
+   * on hosts whose systemd cannot set up a mount namespace for a service (some container runtimes).
+   */
+  readonly sandbox: boolean;
   /**
    * Other etcd flags, each `--name=value` (or `--name`), appended to the unit. Flags this tool
    * manages are refused.
@@ -929,6 +1013,22 @@ export interface ResolvedS3BackendSpec {
 }
 
 /**
+ * PostgreSQL (Terraform's `pg` backend, with locking). The connection string carries credentials,
+ * so it is never in the spec: Terraform reads it from `PG_CONN_STR` (or libpq's `PGHOST`,
+ * `PGUSER`, `PGPASSWORD`… variables) where it runs. (Resolved: every default applied.)
+ */
+export interface ResolvedPgBackendSpec {
+  /**
+   * Backend type.
+   */
+  readonly type: "pg";
+  /**
+   * Database schema holding the state (one per stack).
+   */
+  readonly schemaName: string;
+}
+
+/**
  * Terraform backend.
  */
-export type ResolvedBackendSpec = ResolvedLocalBackendSpec | ResolvedCloudBackendSpec | ResolvedRemoteBackendSpec | ResolvedS3BackendSpec;
+export type ResolvedBackendSpec = ResolvedLocalBackendSpec | ResolvedCloudBackendSpec | ResolvedRemoteBackendSpec | ResolvedS3BackendSpec | ResolvedPgBackendSpec;

@@ -37,7 +37,7 @@ function defaultText(field: Field): string | undefined {
     case 'boolean':
       return field.default === undefined ? undefined : String(field.default);
     case 'array':
-      return field.defaultEmpty ? '[]' : undefined;
+      return field.default ? field.default.text : field.defaultEmpty ? '[]' : undefined;
     case 'object':
       return field.defaultText;
     case 'union':
@@ -54,7 +54,7 @@ function alwaysResolved(field: Field): boolean {
     case 'boolean':
       return field.default !== undefined;
     case 'array':
-      return !!field.defaultEmpty;
+      return !!field.defaultEmpty || (field.default !== undefined && !field.default.mayBeUnset);
     case 'object':
       return field.resolveWhenAbsent;
     case 'union':

@@ -81,6 +81,7 @@ export class MemberBundle extends Construct {
       [BUNDLE.lib]: literal(hostScript('lib.sh')),
       [BUNDLE.provision]: literal(hostScript('provision.sh')),
       [BUNDLE.ops]: literal(hostScript('etcd-ops.sh')),
+      [BUNDLE.health]: literal(hostScript('health.sh')),
     };
     for (const [path, content] of Object.entries(this.textFiles)) {
       const file = new LocalFile(this, path, {

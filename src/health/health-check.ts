@@ -1,15 +1,13 @@
 import { Construct } from 'constructs';
 import { Fn } from 'cdktf';
 import type { ResolvedCluster } from '../config/resolved';
-import { hostLayout } from '../host/layout';
+import { REMOTE_WORK, hostLayout } from '../host/layout';
 import { renderHealthParams } from '../host/params';
-import { hostScript } from '../host/scripts';
 import { named } from '../private/names';
-import { shellCommand } from '../private/shell-quote';
 import { TerraformData } from '../private/terraform-data';
 import { terraformLiteral } from '../private/terraform-literal';
 import { sha256Hex } from '../provisioning/member-triggers';
-import { sshConnection } from '../provisioning/ssh-connection';
+import { asRoot, sshConnection } from '../provisioning/ssh-connection';
 
 export interface EtcdHealthCheckProps {
   readonly cluster: ResolvedCluster;
@@ -27,8 +25,9 @@ export interface EtcdHealthCheckProps {
 /**
  * The final gate: after every member, on the first member that stays, wait for
  * `etcdctl endpoint health --cluster` and for the member list to hold exactly the spec's names
- * (health.sh, with this apply's expectations in health.env). Re-runs whenever any member was
- * re-provisioned (its provisioner's id changes).
+ * (health.sh, installed with every member's bundle, reading this apply's expectations from the
+ * health.env uploaded to the SSH user's work dir). Re-runs whenever any member was re-provisioned
+ * (its provisioner's id changes) or the expectations change.
  */
 export class EtcdHealthCheck extends Construct {
   readonly resource: TerraformData;
@@ -48,15 +47,13 @@ export class EtcdHealthCheck extends Construct {
             ',',
             props.gates.map((m) => m.id),
           ),
-          script_sha256: sha256Hex(hostScript('health.sh')),
           params_sha256: sha256Hex(this.paramsText),
         },
         dependsOn: [...props.gates, ...props.after],
         connection: sshConnection(cluster, first, first.sshHost, props.privateKey),
         provisioners: [
-          { type: 'file', content: terraformLiteral(hostScript('health.sh')), destination: layout.installed.healthScript },
-          { type: 'file', content: terraformLiteral(this.paramsText), destination: layout.installed.healthParams },
-          { type: 'remote-exec', inline: [terraformLiteral(`bash ${shellCommand([layout.installed.healthScript])}`)] },
+          { type: 'file', content: terraformLiteral(this.paramsText), destination: REMOTE_WORK.healthParams },
+          { type: 'remote-exec', inline: [asRoot(cluster, [layout.installed.healthScript, REMOTE_WORK.healthParams])] },
         ],
       }),
       'health_check',

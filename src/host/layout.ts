@@ -4,7 +4,8 @@
  * a path, a unit name or a URL takes it from here.
  */
 import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
-import { hostPort, httpsUrl } from '../private/urls';
+import { MEMBER_ADDRESS_PLACEHOLDER } from '../config/rules';
+import { httpsUrl, urlHost } from '../private/urls';
 
 /** Which certificate or key a PKI file holds. */
 export type PkiItem =
@@ -58,10 +59,33 @@ export const BUNDLE = {
   lib: 'lib.sh',
   provision: 'provision.sh',
   ops: 'etcd-ops.sh',
+  health: 'health.sh',
+  /** etcd.localTarball, uploaded beside the bundle (not a file of it: the bundle is generated). */
+  localTarball: 'etcd-release.tar.gz',
 } as const;
 
-/** Files the health check uploads to the first member's state dir. */
+/** The health gate: its script is installed with every member's bundle; its params come per run. */
 export const HEALTH_FILES = { script: 'health.sh', params: 'health.env' } as const;
+
+/**
+ * Where Terraform's SSH user works on a host, relative to its home directory (Terraform's SSH
+ * sessions start there; root's is /root). Never /tmp: Terraform makes each uploaded inline script
+ * mode 0777 (hashicorp/terraform's communicator), so it must sit in a directory nobody else can
+ * enter, and the bundle it uploads holds private keys (scp gives every file 0644).
+ * - `dir`: 0700, made at first contact, owned by the SSH user.
+ * - `firstScript`: the script of that first contact, in the home directory itself (it makes `dir`;
+ *   `./` because Terraform runs the path as a command).
+ * - `script`: every later inline script (Terraform's `script_path`).
+ * - `staging`: the member's bundle, removed by provision.sh whatever happens.
+ * - `healthParams`: this run's health.env, read by the installed health.sh.
+ */
+export const REMOTE_WORK = {
+  dir: '.etcd-kubeadm-cdktf',
+  firstScript: './.etcd-kubeadm-cdktf-first-%RAND%.sh',
+  script: '.etcd-kubeadm-cdktf/terraform-%RAND%.sh',
+  staging: '.etcd-kubeadm-cdktf/staging',
+  healthParams: '.etcd-kubeadm-cdktf/health.env',
+} as const;
 
 export interface UnitFile {
   /** Unit name with its suffix, e.g. `etcd.service`. */
@@ -77,8 +101,6 @@ export interface HostLayout {
   readonly binDir: string;
   readonly binaries: { readonly etcd: string; readonly etcdctl: string; readonly etcdutl: string };
   readonly stateDir: string;
-  /** Where Terraform uploads the bundle; removed when provisioning ends. */
-  readonly stagingDir: string;
   readonly installed: {
     readonly lib: string;
     readonly ops: string;
@@ -113,7 +135,6 @@ export function hostLayout(cluster: ResolvedCluster): HostLayout {
     binDir: etcd.binDir,
     binaries: { etcd: `${etcd.binDir}/etcd`, etcdctl: `${etcd.binDir}/etcdctl`, etcdutl: `${etcd.binDir}/etcdutl` },
     stateDir: state,
-    stagingDir: `${state}/staging`,
     installed: {
       lib: `${state}/${BUNDLE.lib}`,
       ops: `${state}/${BUNDLE.ops}`,
@@ -180,6 +201,7 @@ export function memberUrls(cluster: ResolvedCluster, member: ResolvedMember): { 
     client: httpsUrl(member.address, etcd.clientPort),
     peer: httpsUrl(member.address, etcd.peerPort),
     local: httpsUrl('127.0.0.1', etcd.clientPort),
-    metrics: `http://${hostPort('127.0.0.1', etcd.metricsPort)}`,
+    // --listen-metrics-urls: the spec's URLs (etcd.metricsUrls), {address} as this member's.
+    metrics: etcd.metricsUrls.map((url) => url.replace(MEMBER_ADDRESS_PLACEHOLDER, urlHost(member.address))).join(','),
   };
 }

@@ -30,6 +30,7 @@ export function memberManifest(cluster: ResolvedCluster, member: ResolvedMember)
     place(BUNDLE.unit, layout.etcdUnit.path, '0644', true),
     place(BUNDLE.lib, layout.installed.lib, '0700', false),
     place(BUNDLE.ops, layout.installed.ops, '0700', false),
+    place(BUNDLE.health, layout.installed.healthScript, '0700', false),
     place(BUNDLE.params, layout.installed.params, '0600', false),
     place(BUNDLE.membership, layout.installed.membership, '0600', false),
     ...snapshots,

@@ -3,9 +3,10 @@
  * scripts themselves are static (the same for every member and every cluster).
  */
 import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
+import { parseMetricsUrl } from '../config/rules';
 import { shellAssign } from '../private/shell-quote';
 import { terraformLiteral } from '../private/terraform-literal';
-import { bundlePkiPath, hostLayout, hostPkiPath, memberUrls, UNIT_MARKER } from './layout';
+import { BUNDLE, bundlePkiPath, hostLayout, hostPkiPath, memberUrls, UNIT_MARKER } from './layout';
 
 /**
  * The 3.5 patch etcd's upgrade guide asks to run before a 3.5 → 3.6 upgrade: 3.5.32 since the
@@ -45,6 +46,8 @@ export function memberParams(cluster: ResolvedCluster, member: ResolvedMember, i
     ['ETCD_ARCH', etcd.arch],
     ['ETCD_URL', etcd.downloadUrl],
     ['ETCD_SHA256', etcd.sha256],
+    // Only when the release is uploaded from the applying machine (the default stack's file stays as it was).
+    ...(etcd.localTarball ? [['ETCD_LOCAL_TARBALL', BUNDLE.localTarball] as [string, ParamValue]] : []),
     ['UPGRADE_FLOOR_3_5_PATCH', UPGRADE_FLOOR_3_5_PATCH],
     ['BIN_DIR', layout.binDir],
     ['DATA_DIR', layout.dataDir],
@@ -54,7 +57,6 @@ export function memberParams(cluster: ResolvedCluster, member: ResolvedMember, i
     ['UNIT_MARKER', UNIT_MARKER],
     ['MEMBER_STAMP', layout.memberStamp],
     ['STATE_DIR', layout.stateDir],
-    ['STAGING_DIR', layout.stagingDir],
     ['OPS_SCRIPT', layout.installed.ops],
     ['BOOTSTRAP_ENV', layout.bootstrapEnv],
     ['MEMBERSHIP_ENV', layout.installed.membership],
@@ -63,7 +65,8 @@ export function memberParams(cluster: ResolvedCluster, member: ResolvedMember, i
     ['LOCAL_ENDPOINT', urls.local],
     ['CLIENT_PORT', etcd.clientPort],
     ['PEER_PORT', etcd.peerPort],
-    ['METRICS_PORT', etcd.metricsPort],
+    // The preflight's port check (provision.sh) takes one metrics port: the first URL's.
+    ['METRICS_PORT', parseMetricsUrl(etcd.metricsUrls[0])?.port ?? etcd.metricsPort],
     ['PKI_DIR', layout.pkiDir],
     ['CA_CERT', hostPkiPath(cluster, 'ca.crt')],
     ['STAGED_CA_CERT', bundlePkiPath('ca.crt')],

@@ -1,11 +1,12 @@
 /**
  * The host scripts (scripts/*.sh), shipped with the package as real files and uploaded
  * byte-for-byte: static across members and clusters (every per-member value is in params.env).
+ * ssh-step.sh is the one that runs on the applying machine (destroy-time steps, over OpenSSH).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export const HOST_SCRIPTS = ['lib.sh', 'provision.sh', 'etcd-ops.sh', 'health.sh'] as const;
+export const HOST_SCRIPTS = ['lib.sh', 'provision.sh', 'etcd-ops.sh', 'health.sh', 'ssh-step.sh'] as const;
 export type HostScript = (typeof HOST_SCRIPTS)[number];
 
 /** The directory of the scripts: next to this module, in the sources and in the built package. */

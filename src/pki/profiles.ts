@@ -35,7 +35,11 @@ export function serverProfile(member: ResolvedMember): CertProfile {
   return { commonName: member.name, ...memberSans(member), allowedUses: [...LEAF_USES, 'server_auth', 'client_auth'] };
 }
 
-/** Peer cert: both auths, or cluster formation fails under --peer-client-cert-auth. */
+/**
+ * Peer cert: both auths, or cluster formation fails under --peer-client-cert-auth. kubeadm's SANs,
+ * whose `localhost` (PEER_CERT_NAME) is what `server.peerPlane: peers-only` requires of a
+ * certificate on the peer port: client certificates have no SANs.
+ */
 export function peerProfile(member: ResolvedMember): CertProfile {
   return { commonName: member.name, ...memberSans(member), allowedUses: [...LEAF_USES, 'server_auth', 'client_auth'] };
 }

@@ -2,10 +2,8 @@ import { Construct } from 'constructs';
 import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
 import { hostLayout } from '../host/layout';
 import { named } from '../private/names';
-import { shellCommand } from '../private/shell-quote';
 import { TerraformData } from '../private/terraform-data';
-import { terraformLiteral } from '../private/terraform-literal';
-import { sshConnection } from './ssh-connection';
+import { asRoot, sshConnection } from './ssh-connection';
 
 export interface EtcdBootstrapProps {
   readonly cluster: ResolvedCluster;
@@ -33,7 +31,7 @@ export class EtcdBootstrap extends Construct {
   constructor(scope: Construct, id: string, props: EtcdBootstrapProps) {
     super(scope, id);
     const { cluster } = props;
-    const found = terraformLiteral(`bash ${shellCommand([hostLayout(cluster).installed.ops, 'found'])}`);
+    const found = asRoot(cluster, [hostLayout(cluster).installed.ops, 'found']);
     this.resource = named(
       new TerraformData(this, 'bootstrap', {
         input: { founders: props.founders.map((m) => m.name) },

@@ -2,10 +2,8 @@ import { Construct } from 'constructs';
 import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
 import { hostLayout } from '../host/layout';
 import { named } from '../private/names';
-import { shellCommand } from '../private/shell-quote';
 import { TerraformData } from '../private/terraform-data';
-import { terraformLiteral } from '../private/terraform-literal';
-import { sshConnection } from './ssh-connection';
+import { asRoot, sshConnection } from './ssh-connection';
 
 export interface MemberJoinProps {
   readonly cluster: ResolvedCluster;
@@ -37,7 +35,7 @@ export class MemberJoin extends Construct {
         triggersReplace: { provisioner: props.provisioner.id },
         dependsOn: [props.bootstrap, props.provisioner],
         connection: sshConnection(cluster, member, member.sshHost, props.privateKey),
-        provisioners: [{ type: 'remote-exec', inline: [terraformLiteral(`bash ${shellCommand([hostLayout(cluster).installed.ops, 'ensure-member'])}`)] }],
+        provisioners: [{ type: 'remote-exec', inline: [asRoot(cluster, [hostLayout(cluster).installed.ops, 'ensure-member'])] }],
       }),
       'member',
       member.name,

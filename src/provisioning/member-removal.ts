@@ -2,10 +2,8 @@ import { Construct } from 'constructs';
 import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
 import { hostLayout, memberUrls } from '../host/layout';
 import { named } from '../private/names';
-import { shellCommand } from '../private/shell-quote';
 import { TerraformData } from '../private/terraform-data';
-import { terraformLiteral } from '../private/terraform-literal';
-import { connectionBlock, sshConnection } from './ssh-connection';
+import { asRoot, connectionBlock, sshConnection } from './ssh-connection';
 
 /** How long the removal waits for the removed member's host: it may be powered off for good. */
 export const RETIRE_CONNECT_TIMEOUT = '20s';
@@ -52,9 +50,9 @@ export class MemberRemoval extends Construct {
     // cdktf's provisioner types have no on_failure; the raw blocks say it.
     this.resource.addOverride('provisioner', [
       {
-        'remote-exec': { inline: [terraformLiteral(`bash ${shellCommand([ops, 'remove-member', member.name, urls.peer, urls.client])}`)], connection: onPeer },
+        'remote-exec': { inline: [asRoot(cluster, [ops, 'remove-member', member.name, urls.peer, urls.client])], connection: onPeer },
       },
-      { 'remote-exec': { inline: [terraformLiteral(`bash ${shellCommand([ops, 'retire'])}`)], connection: onHost, on_failure: 'continue' } },
+      { 'remote-exec': { inline: [asRoot(cluster, [ops, 'retire'])], connection: onHost, on_failure: 'continue' } },
     ]);
   }
 }

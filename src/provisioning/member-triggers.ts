@@ -13,8 +13,10 @@ export const sha256Hex = (text: string): string => createHash('sha256').update(t
  * identity (name, address), the release, each file as `<path>_sha256`, each certificate as the
  * sha256 of its PEM; a private key needs no entry of its own because a new key always brings a
  * new certificate. Nothing secret appears here, so plans stay readable.
- * Left out on purpose: how Terraform reaches the host (SSH host, user, port, keys, bastion),
- * which never changes what runs there; and membership.env (the spec's member list), so that adding
+ * The SSH user is in: the work dir Terraform uploads to lives in its home (REMOTE_WORK), so a new
+ * user needs one made, and re-provisioning changes nothing else (provision.sh restarts etcd only
+ * for changed files it reads). Left out on purpose: the rest of how Terraform reaches the host
+ * (SSH host, port, keys, bastion), which never changes what runs there; and membership.env (the spec's member list), so that adding
  * or removing another member does not re-provision this one.
  */
 export function memberTriggers(cluster: ResolvedCluster, member: ResolvedMember, pki: EtcdPki, bundle: MemberBundle): Record<string, string> {
@@ -22,6 +24,7 @@ export function memberTriggers(cluster: ResolvedCluster, member: ResolvedMember,
     member: member.name,
     address: member.address,
     etcd_release: `${cluster.etcd.version} ${cluster.etcd.arch} ${cluster.etcd.sha256}`,
+    ssh_user: cluster.ssh.user,
   };
   for (const [path, content] of Object.entries(bundle.textFiles)) {
     if (path !== BUNDLE.membership) triggers[`${path}_sha256`] = sha256Hex(content);

@@ -1,10 +1,14 @@
+import * as path from 'node:path';
+import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
+import type { ResolvedCluster } from '../config/resolved';
 import { hostLayout } from '../host/layout';
+import { HOST_SCRIPTS_DIR } from '../host/scripts';
 import { named } from '../private/names';
 import { shellCommand } from '../private/shell-quote';
 import { TerraformData } from '../private/terraform-data';
 import { terraformLiteral } from '../private/terraform-literal';
+import { asRoot } from './ssh-connection';
 
 const LEAVE_NOTE = (name: string): string =>
   `${name} leaves the cluster (its entry left the spec, or destroy). If its host cannot be reached, the apply stops here before anything of ${name} is destroyed: if the host is gone for good, put the entry back with remove: true, apply (the removal runs from a member that stays), then delete it.`;
@@ -28,11 +32,14 @@ export interface ClusterMembershipProps {
  * updates in place: changing the SSH host, user, port, keys or bastion changes nothing on the
  * hosts. Only the member's identity (name, address) replaces an instance, and a replacement is a
  * proper leave followed by a join. A member marked `remove: true` left already (MemberRemoval): its
- * instance then runs a no-op on a member that stays, so deleting its entry works for a dead host.
+ * instance then runs nothing on any host, so deleting its entry works for a dead host.
  *
- * The SSH key at destroy time is the spec's key file, or the SSH agent: never the `ssh_private_key`
- * variable, which destroy-time provisioners cannot read. Keeping the key in `input` would make it
- * readable in plans (Terraform shows `terraform_data`'s `output` unmasked: hashicorp/terraform#35609).
+ * The step is OpenSSH's ssh run on the applying machine (ssh-step.sh, local-exec), not Terraform's
+ * own SSH client: a destroy-time connection could not read the `ssh_private_key` variable, and
+ * keeping the key in `input` would put it in plans unmasked (terraform_data's `output`:
+ * hashicorp/terraform#35609). A local-exec inherits Terraform's environment, so the key comes
+ * from TF_VAR_ssh_private_key there (loaded into a private SSH agent), else the spec's key file,
+ * else the caller's SSH agent: the pipeline route works without an agent.
  */
 export class ClusterMembership extends Construct {
   readonly resource: TerraformData;
@@ -42,29 +49,30 @@ export class ClusterMembership extends Construct {
     const { cluster } = props;
     const { ssh } = cluster;
     const layout = hostLayout(cluster);
-    const peer = cluster.members.find((m) => !m.remove) as ResolvedMember;
     // Every string of the configuration is a Terraform template: the command is escaped as such.
-    const leave = terraformLiteral(`bash ${shellCommand([layout.installed.ops, 'leave'])}`);
+    const leave = asRoot(cluster, [layout.installed.ops, 'leave']);
     const instances = Object.fromEntries(
       cluster.members.map((m) => [
         m.name,
         {
           identity: { name: m.name, address: m.address },
+          // Read back at destroy time as ETCD_SSH_* variables: nothing secret, '' for unset.
           connection: {
+            member: m.name,
             removed: m.remove,
-            command: m.remove ? 'true' : leave,
-            note: terraformLiteral(shellCommand([`[etcd-deploy ${m.name}] ${m.remove ? REMOVED_NOTE(m.name) : LEAVE_NOTE(m.name)}`])),
-            host: m.remove ? peer.sshHost : m.sshHost,
-            host_key: (m.remove ? peer.hostKey : m.hostKey) ?? null,
+            command: m.remove ? '' : leave,
+            note: terraformLiteral(m.remove ? REMOVED_NOTE(m.name) : LEAVE_NOTE(m.name)),
+            host: m.sshHost,
+            host_key: m.hostKey ?? '',
             user: ssh.user,
             port: ssh.port,
             timeout: ssh.timeout,
-            key_file: ssh.privateKeyFile ?? null,
-            bastion_host: ssh.bastion?.host ?? null,
-            bastion_user: ssh.bastion?.user ?? null,
-            bastion_port: ssh.bastion?.port ?? null,
-            bastion_host_key: ssh.bastion?.hostKey ?? null,
-            bastion_key_file: ssh.bastion?.privateKeyFile ?? null,
+            key_file: ssh.privateKeyFile ?? '',
+            bastion_host: ssh.bastion?.host ?? '',
+            bastion_user: ssh.bastion?.user ?? '',
+            bastion_port: ssh.bastion?.port ?? '',
+            bastion_host_key: ssh.bastion?.hostKey ?? '',
+            bastion_key_file: ssh.bastion?.privateKeyFile ?? '',
           },
         },
       ]),
@@ -74,30 +82,27 @@ export class ClusterMembership extends Construct {
     this.resource.addOverride('triggers_replace', '${each.value.identity}');
     this.resource.addOverride('input', '${each.value.connection}');
 
-    const c = 'self.input';
-    const key = ssh.privateKeyFile ? `\${file(pathexpand(${c}.key_file))}` : undefined;
-    const bastionKey = ssh.bastion?.privateKeyFile ? `\${file(pathexpand(${c}.bastion_key_file))}` : key;
-    const connection: Record<string, unknown> = {
-      type: 'ssh',
-      host: `\${${c}.host}`,
-      user: `\${${c}.user}`,
-      port: `\${${c}.port}`,
-      timeout: `\${${c}.timeout}`,
-      host_key: `\${${c}.host_key}`,
-      ...(key && { private_key: key }),
-      ...(ssh.bastion && {
-        bastion_host: `\${${c}.bastion_host}`,
-        bastion_user: `\${${c}.bastion_user}`,
-        bastion_port: `\${${c}.bastion_port}`,
-        bastion_host_key: `\${${c}.bastion_host_key}`,
-        ...(bastionKey && { bastion_private_key: bastionKey }),
-      }),
+    // The step runs ssh-step.sh on the applying machine, shipped in the synthesized stack's assets:
+    // a relative path, because the stack may be planned in one place and destroyed in another.
+    const script = new TerraformAsset(this, 'ssh-step', { path: path.join(HOST_SCRIPTS_DIR, 'ssh-step.sh'), type: AssetType.FILE });
+    const input = (field: string): string => `\${self.input.${field}}`;
+    const environment: Record<string, string> = {
+      ETCD_SSH_MEMBER: input('member'),
+      ETCD_SSH_NOTE: input('note'),
+      ETCD_SSH_COMMAND: input('command'),
+      ETCD_SSH_HOST: input('host'),
+      ETCD_SSH_HOST_KEY: input('host_key'),
+      ETCD_SSH_USER: input('user'),
+      ETCD_SSH_PORT: input('port'),
+      ETCD_SSH_TIMEOUT: input('timeout'),
+      ETCD_SSH_KEY_FILE: input('key_file'),
+      ETCD_SSH_BASTION_HOST: input('bastion_host'),
+      ETCD_SSH_BASTION_USER: input('bastion_user'),
+      ETCD_SSH_BASTION_PORT: input('bastion_port'),
+      ETCD_SSH_BASTION_HOST_KEY: input('bastion_host_key'),
+      ETCD_SSH_BASTION_KEY_FILE: input('bastion_key_file'),
     };
-    // cdktf's provisioner types have no `when`; the raw blocks say it. The note is printed on the
-    // applying machine first, so that an unreachable host's SSH error comes with what to do.
-    this.resource.addOverride('provisioner', [
-      { 'local-exec': { when: 'destroy', command: `echo \${${c}.note}` } },
-      { 'remote-exec': { when: 'destroy', inline: [`\${${c}.command}`], connection } },
-    ]);
+    // cdktf's provisioner types have no `when`; the raw block says it.
+    this.resource.addOverride('provisioner', [{ 'local-exec': { when: 'destroy', command: shellCommand(['bash', script.path]), environment } }]);
   }
 }

@@ -1,5 +1,8 @@
 import { Fn, SSHProvisionerConnection } from 'cdktf';
 import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
+import { REMOTE_WORK } from '../host/layout';
+import { shellCommand } from '../private/shell-quote';
+import { terraformLiteral } from '../private/terraform-literal';
 
 /**
  * How Terraform reaches a member. `privateKey` is a Terraform expression (a key file read on the
@@ -16,6 +19,7 @@ export function sshConnection(cluster: ResolvedCluster, member: ResolvedMember, 
     timeout: ssh.timeout,
     privateKey,
     hostKey: member.hostKey,
+    scriptPath: REMOTE_WORK.script,
     ...(bastion && {
       bastionHost: bastion.host,
       bastionUser: bastion.user,
@@ -41,6 +45,7 @@ export function connectionBlock(conn: SSHProvisionerConnection): Record<string, 
     timeout: conn.timeout,
     private_key: conn.privateKey,
     host_key: conn.hostKey,
+    script_path: conn.scriptPath,
     bastion_host: conn.bastionHost,
     bastion_user: conn.bastionUser,
     bastion_port: conn.bastionPort,
@@ -48,4 +53,14 @@ export function connectionBlock(conn: SSHProvisionerConnection): Record<string, 
     bastion_private_key: conn.bastionPrivateKey,
   };
   return Object.fromEntries(Object.entries(block).filter(([, v]) => v !== undefined));
+}
+
+/**
+ * A host script run as root, as one inline command: directly when Terraform logs in as root,
+ * otherwise through `sudo -n` (passwordless sudo, as cloud images give their default user; `-n`
+ * fails at once instead of waiting for a password nobody types). Escaped as a Terraform template.
+ */
+export function asRoot(cluster: ResolvedCluster, argv: readonly string[]): string {
+  const become = cluster.ssh.user === 'root' ? [] : ['sudo', '-n'];
+  return terraformLiteral(shellCommand([...become, 'bash', ...argv]));
 }

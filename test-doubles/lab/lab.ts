@@ -9,7 +9,7 @@ import { DEFAULT_ETCD_VERSION } from '../../src/config/releases';
 import { artefactBaseUrl, labRelease, PublishedRelease, publishFile, startArtefactServer } from './artefacts';
 import { labPids } from './cgroups';
 import { bootCount, HostLayout, launchHost, launcherPid, prepareHostDir, stopHostProcesses } from './host';
-import { CONTROLLER_ADDRESS, controllerNetnsName, createNetwork, hostAddress, hostNetnsName, MAX_HOSTS, setHostIsolated } from './network';
+import { addIpv6, CONTROLLER_ADDRESS, controllerNetnsName, createNetwork, hostAddress, hostNetnsName, MAX_HOSTS, setHostIsolated } from './network';
 import { ensureLabPrerequisites } from './prerequisites';
 import { provideRootfs } from './rootfs';
 import { run, RunResult, waitFor } from './run';
@@ -250,16 +250,16 @@ export class Lab {
   }
 
   private waitRunning(host: LabHost, timeoutMs = 90_000): Promise<void> {
-    return waitUntilRunning(this.controllerNetns, this.sshPrivateKeyPath, host.address, timeoutMs);
+    return waitUntilRunning(this.controllerNetns, this.sshPrivateKeyPath, host.address, timeoutMs, host.loginUser);
   }
 
   /**
    * Serves etcd-vVERSION-linux-amd64.tar.gz: a real etcd release, built from etcd's Go modules
    * (3.5 and later, cached), or Debian's 3.4.23. Returns its URL and sha256.
    */
-  async publishEtcdRelease(version: string = this.etcdVersion): Promise<PublishedRelease> {
+  async publishEtcdRelease(version: string = this.etcdVersion): Promise<PublishedRelease & { file: string }> {
     const release = await labRelease(version, this.record.cacheDir, () => undefined);
-    return { ...publishFile(this.servedDir(), release.file, path.basename(release.file), this.artefacts.baseUrl), version };
+    return { ...publishFile(this.servedDir(), release.file, path.basename(release.file), this.artefacts.baseUrl), version, file: release.file };
   }
 
   /** Serves any local file under `fileName` (a corrupt download, a tarball for an air-gapped host…). */
@@ -269,7 +269,36 @@ export class Lab {
 
   /** Runs `script` with bash as root on the host, over ssh from the controller namespace. */
   sshExec(host: LabHost | string, script: string, opts: { timeoutMs?: number } = {}): Promise<RunResult> {
-    return sshRun(this.controllerNetns, this.sshPrivateKeyPath, this.host(host).address, script, opts);
+    const h = this.host(host);
+    return sshRun(this.controllerNetns, this.sshPrivateKeyPath, h.address, script, { ...opts, user: h.loginUser });
+  }
+
+  /**
+   * Shapes hosts like cloud images (LAB.md): a login user with the lab key and passwordless sudo,
+   * and root logins refused by sshd. From then on the lab's own commands go through that user.
+   */
+  async cloudImageLogin(user: string, hosts: readonly (LabHost | string)[] = this.hosts): Promise<void> {
+    if (!/^[a-z_][a-z0-9_-]{0,30}$/.test(user) || user === 'root') throw new Error(`not a login user name for a cloud image: ${user}`);
+    const script = [
+      'set -euo pipefail',
+      `id -u ${user} >/dev/null 2>&1 || useradd --create-home --shell /bin/bash ${user}`,
+      `home="$(getent passwd ${user} | cut -d: -f6)"`,
+      `install -d -m 0700 -o ${user} -g ${user} "$home/.ssh"`,
+      `install -m 0600 -o ${user} -g ${user} /root/.ssh/authorized_keys "$home/.ssh/authorized_keys"`,
+      `printf '%s ALL=(ALL) NOPASSWD:ALL\n' ${user} >/etc/sudoers.d/90-${user}`,
+      `chmod 0440 /etc/sudoers.d/90-${user}`,
+      'install -d /etc/ssh/sshd_config.d',
+      "printf 'PermitRootLogin no\n' >/etc/ssh/sshd_config.d/10-cloud-image.conf",
+      'sshd -t',
+      'systemctl reload ssh',
+    ].join('\n');
+    for (const host of hosts) {
+      const h = this.host(host);
+      const r = await this.sshExec(h, script, { timeoutMs: 60_000 });
+      if (r.code !== 0) throw new Error(`${h.name}: could not make a cloud-image login: ${r.stderr}`);
+      h.loginUser = user;
+    }
+    writeRecord(this.record);
   }
 
   /** Runs argv inside the controller namespace (`ip netns exec`): terraform, etcdctl, curl… */
@@ -296,6 +325,14 @@ export class Lab {
     const h = this.host(host);
     if (!launcherPid(this.layout(h))) launchHost(this.layout(h));
     await this.waitRunning(h);
+  }
+
+  /** IPv6 beside IPv4 on the lab's network (LAB.md); returns each host's IPv6 address by name. */
+  async enableIpv6(): Promise<Record<string, string>> {
+    return addIpv6(
+      this.name,
+      this.hosts.map((h) => ({ host: h.name, address: h.address, netns: h.netns })),
+    );
   }
 
   /** Takes the host's link to the bridge down (unreachable host) or up again. */

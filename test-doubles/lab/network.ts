@@ -41,6 +41,26 @@ export async function createNetwork(lab: string, hosts: HostLink[]): Promise<voi
   }
 }
 
+/** IPv6 documentation prefix (RFC 3849) of the lab: the controller is ::1, host N is ::1N. */
+export const LAB_PREFIX6 = '2001:db8:100:';
+export const hostAddress6 = (index: number): string => `${LAB_PREFIX6}:${10 + index}`;
+
+/**
+ * Gives the controller's bridge and every host's eth0 an IPv6 address beside the IPv4 one (no DAD:
+ * the addresses are usable at once).
+ */
+export async function addIpv6(lab: string, hosts: HostLink[]): Promise<Record<string, string>> {
+  const ctl = controllerNetnsName(lab);
+  await ip(['-n', ctl, 'addr', 'add', `${LAB_PREFIX6}:1/64`, 'dev', BRIDGE, 'nodad']);
+  const addresses: Record<string, string> = {};
+  for (const h of hosts) {
+    const index = Number(h.host.replace(/^e/, ''));
+    addresses[h.host] = hostAddress6(index);
+    await ip(['-n', h.netns, 'addr', 'add', `${addresses[h.host]}/64`, 'dev', 'eth0', 'nodad']);
+  }
+  return addresses;
+}
+
 /** Cuts a host off the bridge (or reconnects it) by taking the controller end of its veth down. */
 export async function setHostIsolated(lab: string, host: string, isolated: boolean): Promise<void> {
   await ip(['-n', controllerNetnsName(lab), 'link', 'set', controllerVeth(host), isolated ? 'down' : 'up']);

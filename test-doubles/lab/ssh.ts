@@ -35,15 +35,20 @@ export function sshOptions(privateKeyPath: string, connectTimeoutSec = 5): strin
   ];
 }
 
-/** Runs `script` with bash as root on the host (script on stdin), from inside the controller namespace. */
+/**
+ * Runs `script` with bash as root on the host (script on stdin), from inside the controller
+ * namespace: logged in as root, or as `user` through `sudo -n` where root logins are refused.
+ */
 export function sshRun(
   controllerNetns: string,
   privateKeyPath: string,
   address: string,
   script: string,
-  opts: { timeoutMs?: number; connectTimeoutSec?: number } = {},
+  opts: { timeoutMs?: number; connectTimeoutSec?: number; user?: string } = {},
 ): Promise<RunResult> {
-  return run(['ip', 'netns', 'exec', controllerNetns, 'ssh', ...sshOptions(privateKeyPath, opts.connectTimeoutSec), `root@${address}`, 'bash -s'], {
+  const user = opts.user ?? 'root';
+  const command = user === 'root' ? 'bash -s' : 'sudo -n bash -s';
+  return run(['ip', 'netns', 'exec', controllerNetns, 'ssh', ...sshOptions(privateKeyPath, opts.connectTimeoutSec), `${user}@${address}`, command], {
     input: script,
     timeoutMs: opts.timeoutMs ?? 120_000,
   });
@@ -53,11 +58,12 @@ export function sshRun(
  * Waits until sshd on the host answers and systemd has finished booting. A `degraded` system is
  * an error that names the failed units.
  */
-export async function waitUntilRunning(controllerNetns: string, privateKeyPath: string, address: string, timeoutMs = 90_000): Promise<void> {
+export async function waitUntilRunning(controllerNetns: string, privateKeyPath: string, address: string, timeoutMs = 90_000, user = 'root'): Promise<void> {
   const state = await waitFor(`sshd and systemd on ${address}`, timeoutMs, async () => {
     const r = await sshRun(controllerNetns, privateKeyPath, address, 'systemctl is-system-running --wait', {
       timeoutMs: 60_000,
       connectTimeoutSec: 2,
+      user,
     });
     const out = r.stdout.trim();
     if (out === 'running' || out === 'degraded') return out;
@@ -65,7 +71,7 @@ export async function waitUntilRunning(controllerNetns: string, privateKeyPath: 
     return undefined; // e.g. starting / stopping (around a reboot)
   });
   if (state === 'degraded') {
-    const failed = await sshRun(controllerNetns, privateKeyPath, address, 'systemctl --failed --no-legend --plain');
+    const failed = await sshRun(controllerNetns, privateKeyPath, address, 'systemctl --failed --no-legend --plain', { user });
     throw new Error(`host ${address} booted degraded; failed units:\n${failed.stdout}`);
   }
 }

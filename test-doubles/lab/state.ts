@@ -13,6 +13,8 @@ export interface LabHost {
   name: string;
   address: string;
   netns: string;
+  /** Who the lab's own ssh logs in as: root, or the sudo user of a cloud-image-shaped host. @default 'root' */
+  loginUser?: string;
 }
 
 export interface LabTimings {

@@ -27,7 +27,6 @@ UNIT_FILE=$SANDBOX/unit/etcd.service
 UNIT_MARKER='# Managed by etcd-kubeadm-cdktf (Terraform).'
 MEMBER_STAMP=$SANDBOX/state/member.env
 STATE_DIR=$SANDBOX/state
-STAGING_DIR=$SANDBOX/staging
 OPS_SCRIPT=$SANDBOX/state/etcd-ops.sh
 BOOTSTRAP_ENV=$SANDBOX/state/bootstrap.env
 MEMBERSHIP_ENV=$SANDBOX/state/membership.env

@@ -239,3 +239,24 @@ refused_before_changing_anything() {
   [ ! -e "$SANDBOX/pki/etcd/ca.key" ]
   [[ "$output" == *"removed $SANDBOX/pki/etcd/ca.key"* ]]
 }
+
+@test "an air-gapped host: the uploaded release is verified and installed, nothing downloaded; a tampered upload is refused" {
+  echo 'ETCD_LOCAL_TARBALL=etcd-release.tar.gz' >>"$SANDBOX/bundle/params.env"
+  cp "$SANDBOX/release.tar.gz" "$SANDBOX/bundle/etcd-release.tar.gz"
+  provision
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"installing from the tarball uploaded from the applying machine (etcd.localTarball), not downloading"* ]]
+  [[ "$output" == *"installed etcd 3.6.14 into $SANDBOX/bin"* ]]
+  [ -z "$(calls curl)" ]
+  [ ! -e "$SANDBOX/staging" ]
+
+  rm -f "$SANDBOX/state/installed-release" "$SANDBOX/bin/etcd"
+  printf 'tampered' >>"$SANDBOX/bundle/etcd-release.tar.gz"
+  provision
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"checksum mismatch for the tarball uploaded from the applying machine (etcd.localTarball)"* ]]
+  [[ "$output" == *"installed binaries left untouched"* ]]
+  [ ! -e "$SANDBOX/bin/etcd" ]
+  [ -z "$(calls curl)" ]
+  [ ! -e "$SANDBOX/staging" ]
+}

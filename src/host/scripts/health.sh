@@ -2,12 +2,19 @@
 # The health gate of a deploy, on the first member after every member is provisioned: waits for
 # `etcdctl endpoint health --cluster` with the healthcheck client certificate, then for the member
 # list to hold exactly the spec's names; on a failure, names each member with its health.
-# Runs from the state dir: params.env (the member's) and health.env (this run's expectations).
+# Installed in the state dir with the member's params.env; its one argument is this run's
+# expectations (health.env, uploaded by Terraform), kept as a copy in the state dir.
+# Usage: health.sh HEALTH_ENV
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=/dev/null
 . "$HERE/params.env"
+[ "$#" -eq 1 ] || { echo "usage: health.sh HEALTH_ENV" >&2; exit 2; }
+if [ "$1" != "$HERE/health.env" ]; then
+  install -m 0600 -- "$1" "$HERE/health.env"
+  rm -f -- "$1"
+fi
 # shellcheck source=/dev/null
 . "$HERE/health.env"
 # shellcheck source=lib.sh

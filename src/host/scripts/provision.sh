@@ -2,12 +2,15 @@
 # Turns a plain host into an etcd member, or brings a member up to date: install the pinned etcd
 # release (verified), place the files of the manifest (PKI tree, unit, operations scripts), then
 # start, or restart when a file etcd reads changed. Terraform uploads this directory (the member's
-# bundle) to the staging dir and runs this script again whenever the member's inputs change.
-# Idempotent: running it twice changes nothing. Every per-member value is in params.env.
+# bundle) to a staging dir in its SSH user's private work dir and runs this script as root (through
+# sudo for users other than root) whenever the member's inputs change. Every file it places is
+# root-owned; the staging dir goes whatever happens. Idempotent: running it twice changes nothing.
+# Every per-member value is in params.env.
 set -euo pipefail
 umask 077
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
+STAGING_DIR="$HERE"
 # shellcheck source=/dev/null
 . "$HERE/params.env"
 # shellcheck source=lib.sh
@@ -18,7 +21,7 @@ LOG_TAG=etcd-deploy
 cleanup() { rm -rf -- "$STAGING_DIR"; }
 trap cleanup EXIT
 
-[ "$(id -u)" -eq 0 ] || die "must run as root: connect as root or as a user with root rights"
+[ "$(id -u)" -eq 0 ] || die "must run as root (the stack runs it through sudo -n when ssh.user is not root)"
 command -v systemctl >/dev/null 2>&1 || die "systemd is required on the host"
 
 # pids_on PORT: pids of the processes listening on a TCP port (ss, from iproute2).
@@ -120,8 +123,9 @@ download() {
   fi
 }
 
-# Download, verify, extract, then swap binaries in with rename(2). Skipped when this exact
-# release (version, arch, checksum) is already installed.
+# Download (or take the tarball Terraform uploaded from the applying machine, ETCD_LOCAL_TARBALL),
+# verify, extract, then swap binaries in with rename(2). Skipped when this exact release (version,
+# arch, checksum) is already installed.
 install_etcd() {
   local stamp="$STATE_DIR/installed-release"
   local wanted="$ETCD_VERSION $ETCD_ARCH $ETCD_SHA256"
@@ -135,22 +139,34 @@ install_etcd() {
     upgrading=1
   fi
   work="$(mktemp -d "$STATE_DIR/download.XXXXXX")"
-  log "downloading $ETCD_URL"
-  if ! download "$ETCD_URL" "$work/etcd.tar.gz"; then
-    rm -rf -- "$work"
-    die "download failed: $ETCD_URL (installed binaries left untouched). Check etcd.downloadUrl in the cluster spec and that this host can reach it (mirror up, proxy, firewall, DNS), then apply again"
+  local from="$ETCD_URL" fix="Set etcd.sha256 in the cluster spec to the release's published sha256 (SHA256SUMS), or fix the file the mirror serves"
+  if [ -n "${ETCD_LOCAL_TARBALL:-}" ]; then
+    from="the tarball uploaded from the applying machine (etcd.localTarball)"
+    fix="The file changed on its way or on the host: apply again"
+    log "installing from $from, not downloading"
+    if [ ! -f "$STAGING_DIR/$ETCD_LOCAL_TARBALL" ]; then
+      rm -rf -- "$work"
+      die "$from is missing from the upload (installed binaries left untouched)"
+    fi
+    mv -- "$STAGING_DIR/$ETCD_LOCAL_TARBALL" "$work/etcd.tar.gz"
+  else
+    log "downloading $ETCD_URL"
+    if ! download "$ETCD_URL" "$work/etcd.tar.gz"; then
+      rm -rf -- "$work"
+      die "download failed: $ETCD_URL (installed binaries left untouched). Check etcd.downloadUrl in the cluster spec and that this host can reach it (mirror up, proxy, firewall, DNS), or upload the release from the applying machine (etcd.localTarball), then apply again"
+    fi
   fi
   actual="$(sha256sum "$work/etcd.tar.gz" | cut -d ' ' -f 1)"
   if [ "$actual" != "$ETCD_SHA256" ]; then
     rm -rf -- "$work"
-    die "checksum mismatch for $ETCD_URL: expected $ETCD_SHA256, got $actual (installed binaries left untouched). Set etcd.sha256 in the cluster spec to the release's published sha256 (SHA256SUMS), or fix the file the mirror serves, then apply again"
+    die "checksum mismatch for $from: expected $ETCD_SHA256, got $actual (installed binaries left untouched). $fix, then apply again"
   fi
   tar -xzf "$work/etcd.tar.gz" -C "$work" --no-same-owner
   src="$(find "$work" -mindepth 2 -maxdepth 2 -type f -name etcd -print -quit)"
   src="$(dirname "$src")"
   if [ ! -f "$src/etcd" ] || [ ! -f "$src/etcdctl" ]; then
     rm -rf -- "$work"
-    die "the tarball from $ETCD_URL holds no etcd and etcdctl binaries"
+    die "the tarball from $from holds no etcd and etcdctl binaries"
   fi
   install -d -m 0755 "$BIN_DIR"
   owe_restart

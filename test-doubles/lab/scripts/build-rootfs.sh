@@ -6,7 +6,7 @@
 set -euo pipefail
 
 mirror=$1 suite=$2 tarball=$3 deb_cache=$4 out_dir=$5
-packages=systemd,systemd-sysv,dbus,openssh-server,curl,ca-certificates,iproute2,procps
+packages=systemd,systemd-sysv,dbus,openssh-server,curl,ca-certificates,iproute2,procps,sudo
 
 exec 9>"$tarball.lock"
 flock -w 1800 9
