@@ -126,12 +126,13 @@ describe.each(ENGINES)('%s', (label, engine) => {
         expect(await onHost(lab, host, 'stat -c "%a %U" /var/lib/etcd')).toBe('700 root');
         expect(await onHost(lab, host, 'ls /var/lib/etcd')).toBe('member');
         expect(await onHost(lab, host, 'systemctl is-enabled etcd; systemctl is-active etcd')).toBe('enabled\nactive');
-        // Staging (with its keys) is gone; the install stamp, the member's stamp (cluster id, name,
-        // unit, data dir), the ops tools and the bootstrap decision remain.
+        // The install stamp, the member's stamp (cluster id, name, unit, data dir), the ops tools,
+        // the health gate and the bootstrap decision remain (the last gate's expectations on e1).
         const state = [
           'bootstrap.env',
           'etcd-ops.sh',
-          ...(host === 'e1' ? ['health.env', 'health.sh'] : []),
+          ...(host === 'e1' ? ['health.env'] : []),
+          'health.sh',
           'installed-release',
           'lib.sh',
           'member.env',
@@ -139,6 +140,10 @@ describe.each(ENGINES)('%s', (label, engine) => {
           'params.env',
         ];
         expect((await onHost(lab, host, 'ls -A /var/lib/etcd-deploy | sort')).split('\n')).toEqual(state);
+        // Staging (with its keys) is gone from the SSH user's work dir; nothing else is left there.
+        expect(
+          await onHost(lab, host, 'stat -c "%a %U" /root/.etcd-kubeadm-cdktf; ls -A /root/.etcd-kubeadm-cdktf | grep -v "^terraform-[0-9]*\\.sh$" || true'),
+        ).toBe('700 root');
         expect(await onHost(lab, host, 'grep -c "^ETCD_INITIAL_CLUSTER_STATE=" /var/lib/etcd-deploy/bootstrap.env')).toBe('1');
         const cert = new X509Certificate(await onHost(lab, host, 'cat /etc/kubernetes/pki/etcd/server.crt'));
         expect(cert.subject).toBe(`CN=${host}`);
@@ -229,7 +234,7 @@ describe.each(ENGINES)('%s', (label, engine) => {
       log(
         r.stdout
           .split('\n')
-          .filter((l) => /etcd-ops|membership\["e\d"\] \(remote-exec\)/.test(l))
+          .filter((l) => /etcd-ops|membership\["e\d"\] \(local-exec\)/.test(l))
           .join('\n'),
       );
       expect({ code: r.code, tail: r.stdout.slice(-1500) }).toMatchObject({ code: 0 });

@@ -134,9 +134,9 @@ async function etcdStartedAfterItsInputs(lab: Lab, host: string): Promise<{ host
   return { host, startedAfterInputs: started >= newest, detail: `etcd started at ${started}, newest input modified at ${newest}` };
 }
 
-/** What a run must not leave in the state dir: the staging copy (holds keys), download dirs. */
+/** What a run must not leave: the staging copy (holds keys) in the SSH user's work dir, download dirs in the state dir. */
 async function leftovers(lab: Lab, host: string): Promise<string> {
-  return onHost(lab, host, 'ls -A /var/lib/etcd-deploy | grep -E "^(staging|download\\.)" || true');
+  return onHost(lab, host, '{ ls -A /root/.etcd-kubeadm-cdktf; ls -A /var/lib/etcd-deploy; } 2>/dev/null | grep -E "^(staging|download\\.)" || true');
 }
 
 /** sha256 of every PKI file on a host, keyed like the local bundle. */
@@ -318,7 +318,7 @@ set -u
 pki=/etc/kubernetes/pki/etcd
 cp "$pki/server.crt" /root/server.crt.before
 cp "$pki/peer.crt" /root/peer.crt.before
-pattern='^bash /var/lib/etcd-deploy/staging/provision\.sh$'
+pattern='^bash \.etcd-kubeadm-cdktf/staging/provision\.sh$'
 deadline=$((SECONDS + 540))
 seen=0
 while [ "$SECONDS" -lt "$deadline" ]; do
@@ -515,7 +515,7 @@ describeLab('fault: wrong checksum or unreachable mirror', () => {
     const text = all(r);
     for (const h of lab.hosts) {
       expect(text).toContain(
-        `[etcd-deploy ${h.name}] ERROR: download failed: ${url} (installed binaries left untouched). Check etcd.downloadUrl in the cluster spec and that this host can reach it (mirror up, proxy, firewall, DNS), then apply again`,
+        `[etcd-deploy ${h.name}] ERROR: download failed: ${url} (installed binaries left untouched). Check etcd.downloadUrl in the cluster spec and that this host can reach it (mirror up, proxy, firewall, DNS), or upload the release from the applying machine (etcd.localTarball), then apply again`,
       );
     }
     expect(text).toMatch(/curl: \(7\)/); // curl says why: connection refused

@@ -2,6 +2,7 @@
 // own data dir in the lab's state dir, started inside the controller namespace on that namespace's
 // loopback only, trust authentication (nothing else can reach it), stopped by `stop()`.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Lab } from './lab';
 import { run, runChecked } from './run';
@@ -31,17 +32,19 @@ export class LabPostgres {
   static async start(lab: Lab): Promise<LabPostgres> {
     const bin = postgresBinDir();
     if (!bin) throw new Error('PostgreSQL is not installed (apt-get install postgresql): the pipeline scenario needs a pg backend');
-    const dataDir = path.join(lab.stateDir, 'postgres');
-    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    // Not in the lab's state dir: the postgres user cannot enter a clone under a 0700 temp dir.
+    // Named after the lab, so a leftover server is one of the lab's traces (pgrep etcdlab-).
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `${lab.name}-postgres-`));
     await runChecked(['chown', 'postgres:postgres', dataDir]);
     await runChecked(['runuser', '-u', 'postgres', '--', path.join(bin, 'initdb'), '-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync'], {
+      cwd: '/',
       timeoutMs: 120_000,
     });
     const pg = new LabPostgres(lab, bin, dataDir, `postgres://postgres@127.0.0.1:${PORT}/postgres?sslmode=disable`);
     const options = `-c listen_addresses=127.0.0.1 -p ${PORT} -k ${dataDir} -c fsync=off`;
     const started = await lab.controllerExec(
       ['runuser', '-u', 'postgres', '--', path.join(bin, 'pg_ctl'), '-D', dataDir, '-l', path.join(dataDir, 'server.log'), '-o', options, '-w', 'start'],
-      { timeoutMs: 60_000 },
+      { cwd: '/', timeoutMs: 60_000 },
     );
     if (started.code !== 0) throw new Error(`PostgreSQL did not start: ${started.stdout}${started.stderr}${readLog(dataDir)}`);
     return pg;
@@ -71,7 +74,11 @@ export class LabPostgres {
   }
 
   async stop(): Promise<void> {
-    await run(['runuser', '-u', 'postgres', '--', path.join(this.bin, 'pg_ctl'), '-D', this.dataDir, '-m', 'immediate', '-w', 'stop'], { timeoutMs: 60_000 });
+    await run(['runuser', '-u', 'postgres', '--', path.join(this.bin, 'pg_ctl'), '-D', this.dataDir, '-m', 'immediate', '-w', 'stop'], {
+      cwd: '/',
+      timeoutMs: 60_000,
+    });
+    fs.rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
 
