@@ -37,9 +37,9 @@ export interface ClusterMembershipProps {
  * The step is OpenSSH's ssh run on the applying machine (ssh-step.sh, local-exec), not Terraform's
  * own SSH client: a destroy-time connection could not read the `ssh_private_key` variable, and
  * keeping the key in `input` would put it in plans unmasked (terraform_data's `output`:
- * hashicorp/terraform#35609). A local-exec inherits Terraform's environment, so the key comes
- * from TF_VAR_ssh_private_key there (loaded into a private SSH agent), else the spec's key file,
- * else the caller's SSH agent: the pipeline route works without an agent.
+ * hashicorp/terraform#35609). A local-exec inherits Terraform's environment, so the key is the
+ * spec's key file, else TF_VAR_ssh_private_key (loaded into a private SSH agent), else the
+ * caller's SSH agent: the pipeline route works without an agent.
  */
 export class ClusterMembership extends Construct {
   readonly resource: TerraformData;

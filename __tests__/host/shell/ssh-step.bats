@@ -98,14 +98,16 @@ argv() { cat "$SANDBOX/calls/ssh-argv-${1:-0}"; }
 }
 
 @test "a bastion: a ProxyCommand to it with its own port, user, key and pinned host key" {
-  ETCD_SSH_KEY_FILE=/k ETCD_SSH_BASTION_HOST=203.0.113.5 ETCD_SSH_BASTION_USER=jump ETCD_SSH_BASTION_PORT=2200 \
-    ETCD_SSH_BASTION_KEY_FILE=/bk ETCD_SSH_BASTION_HOST_KEY='ssh-ed25519 AAAAC3' run bash "$STEP"
+  ETCD_SSH_KEY_FILE=/k ETCD_SSH_HOST_KEY='ecdsa-sha2-nistp256 AAAAE2Vj' ETCD_SSH_BASTION_HOST=203.0.113.5 ETCD_SSH_BASTION_USER=jump \
+    ETCD_SSH_BASTION_PORT=2200 ETCD_SSH_BASTION_KEY_FILE=/bk ETCD_SSH_BASTION_HOST_KEY='ssh-ed25519 AAAAC3' run bash "$STEP"
   [ "$status" -eq 0 ]
   proxy="$(argv | grep '^ProxyCommand=')"
   [[ "$proxy" == *"-i /bk"* ]]
   [[ "$proxy" == *"-p 2200 -l jump -W %h:%p 203.0.113.5"* ]]
   [[ "$proxy" == *"HostKeyAlias=etcd-bastion"* ]]
-  grep -qx 'etcd-bastion ssh-ed25519 AAAAC3' "$SANDBOX/calls/known_hosts" || [[ "$proxy" == *"StrictHostKeyChecking=yes"* ]]
+  [[ "$proxy" == *"StrictHostKeyChecking=yes"* ]]
+  grep -qx 'etcd-member ecdsa-sha2-nistp256 AAAAE2Vj' "$SANDBOX/calls/known_hosts"
+  grep -qx 'etcd-bastion ssh-ed25519 AAAAC3' "$SANDBOX/calls/known_hosts"
 }
 
 @test "the command's own failure is passed on as it is, without retrying" {
