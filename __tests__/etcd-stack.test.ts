@@ -173,7 +173,7 @@ describe('the default stack', () => {
     expect(JSON.stringify(d)).not.toMatch(/ssh_private_key/);
   });
 
-  test('the bootstrap is recorded once: founders started as a new cluster, later changes ignored, so it never runs again', () => {
+  test('the bootstrap is recorded once: founders prepared as a new cluster (their join steps start them), later changes ignored, so it never runs again', () => {
     const b = synthSpec().resource.terraform_data.etcd_bootstrap;
     expect(b.input).toEqual({ founders: ['e1', 'e2', 'e3'] });
     expect(b.lifecycle).toEqual({ ignore_changes: ['input'] });

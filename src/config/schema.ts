@@ -360,9 +360,9 @@ const health = obj(
   'The final health check.',
   {
     timeoutSeconds: int('How long the final health check retries before failing the apply.', 10, 86400, 300),
-    intervalSeconds: int('Pause between attempts.', 1, 60, 2),
+    intervalSeconds: int('Pause between attempts.', 1, 60, 1),
   },
-  { defaultText: '300 s deadline, 2 s interval' },
+  { defaultText: '300 s deadline, 1 s interval' },
 );
 
 const snapshots = obj(

@@ -46,7 +46,7 @@ export interface EtcdClusterProps {
   readonly paths?: PathsSpec;
   /**
    * The final health check.
-   * @default 300 s deadline, 2 s interval
+   * @default 300 s deadline, 1 s interval
    */
   readonly health?: HealthSpec;
   /**
@@ -394,7 +394,7 @@ export interface HealthSpec {
   readonly timeoutSeconds?: number;
   /**
    * Pause between attempts.
-   * @default 2
+   * @default 1
    */
   readonly intervalSeconds?: number;
 }

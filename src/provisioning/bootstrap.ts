@@ -20,10 +20,12 @@ export interface EtcdBootstrapProps {
 
 /**
  * The cluster's one bootstrap, recorded in Terraform state: created at the first apply, after every
- * founding member is installed, it starts each of them as a member of a new cluster
- * (`etcd-ops.sh found`, without blocking). It has no triggers and ignores later changes, so it never
- * runs again: a member that starts later (added, or re-provisioned after losing its data) joins the
- * running cluster instead (`MemberJoin`), and no later start can make a second, empty cluster.
+ * founding member is installed, it prepares each of them to start as a member of a new cluster
+ * (`etcd-ops.sh found`: founder after founder, nothing started, so every probe for a running
+ * cluster meets closed ports and returns at once); the join steps then start them all at once. It
+ * has no triggers and ignores later changes, so it never runs again: a member that starts later
+ * (added, or re-provisioned after losing its data) joins the running cluster instead
+ * (`MemberJoin`), and no later start can make a second, empty cluster.
  */
 export class EtcdBootstrap extends Construct {
   readonly resource: TerraformData;

@@ -20,9 +20,11 @@ export interface MemberJoinProps {
 }
 
 /**
- * After the bootstrap, each member is made a running member (`etcd-ops.sh ensure-member`): one
- * with data is started if it is not running; one without data joins the running cluster as a
- * learner under the cluster lock, and is promoted once it caught up. It never bootstraps.
+ * After the bootstrap, each member is made a running member (`etcd-ops.sh ensure-member`), all at
+ * once: a founder the bootstrap prepared starts; one with data is started if it is not running
+ * (and left alone, without a probe, when it is up and READY); one without data joins the running
+ * cluster as a learner under the cluster lock, and is promoted once it caught up. It never
+ * bootstraps.
  */
 export class MemberJoin extends Construct {
   readonly resource: TerraformData;

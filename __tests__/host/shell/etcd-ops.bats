@@ -21,6 +21,7 @@ setup() {
   # systemctl: start/restart make the unit active, stop/disable --now inactive.
   stub systemctl 'case "$*" in
     is-active*) [ -f "$SANDBOX/active" ] ;;
+    "show -p ActiveState"*) if [ -f "$SANDBOX/active" ]; then echo active; else echo inactive; fi ;;
     *start*) touch "$SANDBOX/active" ;;
     *--now*|stop*) rm -f "$SANDBOX/active" ;;
   esac'
@@ -31,6 +32,8 @@ $E2, started, e2, https://10.0.0.2:2380, https://10.0.0.2:2379, false
 $E3, started, e3, https://10.0.0.3:2380, https://10.0.0.3:2379, false
 LIST
   printf '%s\n' https://10.0.0.1:2379 https://10.0.0.2:2379 https://10.0.0.3:2379 local >"$FAKE/up"
+  # The TCP probe (timeout 1 bash -c '…/dev/tcp/HOST/PORT' HOST PORT) connects where the fake answers.
+  stub timeout 'if [ "$5" = 127.0.0.1 ]; then grep -qx local "$FAKE/up"; else grep -qxF "https://$5:$6" "$FAKE/up"; fi' 
   echo "$E1" >"$FAKE/leader"
   echo "$E2" >"$FAKE/local-id"
 }
@@ -42,17 +45,44 @@ this_member_is_new() { sed -i "/^$E2, /d" "$FAKE/members"; }
 nothing_answers() { : >"$FAKE/up"; }
 ctl_calls() { cat "$FAKE/calls"; }
 
-@test "found, nothing running: the founders' initial cluster as new, stamped, started without blocking" {
+@test "found, nothing running: the founders' initial cluster as new, stamped, marked for the join step to start" {
   nothing_answers
   ops found
   [ "$status" -eq 0 ]
-  [[ "$output" == *"bootstrapping: starting as a founding member of a new cluster"* ]]
+  [[ "$output" == *"bootstrapping: a founding member of a new cluster (its join step starts it)"* ]]
   grep -qx 'ETCD_INITIAL_CLUSTER=e1=https://10.0.0.1:2380,e2=https://10.0.0.2:2380,e3=https://10.0.0.3:2380' "$SANDBOX/state/bootstrap.env"
   grep -qx 'ETCD_INITIAL_CLUSTER_STATE=new' "$SANDBOX/state/bootstrap.env"
   grep -qx 'ETCD_INITIAL_CLUSTER_TOKEN=6f1c2a9e-0d7b-4e4a-9c1e-3b5d7f9a1c2e' "$SANDBOX/state/bootstrap.env"
   grep -qx 'STAMP_CLUSTER_ID=6f1c2a9e-0d7b-4e4a-9c1e-3b5d7f9a1c2e' "$SANDBOX/state/member.env"
   grep -qx 'STAMP_MEMBER_NAME=e2' "$SANDBOX/state/member.env"
+  [ -f "$SANDBOX/state/founding" ]
+  [[ "$(calls systemctl)" != *start* ]]
+}
+
+@test "a prepared founder: its join step starts it without asking anyone, and the mark goes once etcd wrote its data" {
+  nothing_answers
+  ops found
+  # etcd writes its data dir as soon as it starts, before it waits for its peers
+  stub systemctl 'case "$*" in
+    is-active*) exit 3 ;;
+    "show -p ActiveState"*) echo activating ;;
+    *start*) mkdir -p "$SANDBOX/data/member" ;;
+  esac'
+  ops ensure-member
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"starting as a founding member of the new cluster"* ]]
+  [ ! -e "$FAKE/calls" ]
   [[ "$(calls systemctl)" == *"start --no-block etcd.service"* ]]
+  [ ! -e "$SANDBOX/state/founding" ]
+  grep -qx 'ETCD_INITIAL_CLUSTER_STATE=new' "$SANDBOX/state/bootstrap.env"
+  # its data lost later: it joins the running cluster, never as a founder again
+  rm -rf "$SANDBOX/data/member"
+  this_member_is_new
+  printf '%s\n' https://10.0.0.1:2379 https://10.0.0.3:2379 local >"$FAKE/up"
+  ops ensure-member
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"not a member yet: joining the running cluster"* ]]
+  grep -qx 'ETCD_INITIAL_CLUSTER_STATE=existing' "$SANDBOX/state/bootstrap.env"
 }
 
 @test "found, a late founder: the others formed the cluster and list it as never started, so it starts as new too" {
@@ -96,8 +126,9 @@ ctl_calls() { cat "$FAKE/calls"; }
   [[ "$output" == *"so e2 will not start a new one"* ]]
   [ ! -e "$SANDBOX/state/bootstrap.env" ]
   [[ "$(calls systemctl)" != *start* ]]
-  # it asked more than once before giving up
-  [ "$(grep -c 'endpoint status' "$FAKE/calls")" -ge 2 ]
+  # it asked more than once before giving up, and never waited on etcdctl for ports that refuse
+  [ "$(calls timeout | grep -c '10.0.0.1 2379')" -ge 2 ]
+  ! grep -q 'endpoint status' "$FAKE/calls"
 }
 
 @test "join: a learner added under the lock (through the others), started as existing, promoted once caught up" {
@@ -146,6 +177,26 @@ ctl_calls() { cat "$FAKE/calls"; }
   rm "$SANDBOX/calls/systemctl"
   ops ensure-member
   [[ "$(calls systemctl)" != *start* ]]
+}
+
+@test "a member with data whose etcd is up and READY: left alone, the cluster is not even asked" {
+  mkdir -p "$SANDBOX/data/member"
+  touch "$SANDBOX/active"
+  ops ensure-member
+  [ "$status" -eq 0 ]
+  [ ! -e "$FAKE/calls" ]
+  [ -z "$(calls timeout)" ]
+  [[ "$(calls systemctl)" != *start* ]]
+}
+
+@test "found, the others' ports refuse connections: bootstraps at once, without asking etcdctl" {
+  nothing_answers
+  ops found
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"bootstrapping"* ]]
+  [ ! -e "$FAKE/calls" ]
+  [[ "$(calls timeout)" == *"10.0.0.1 2379"* ]]
+  [[ "$(calls timeout)" == *"10.0.0.3 2379"* ]]
 }
 
 @test "a member with data that the cluster removed meanwhile: old data archived, then it joins again as a learner" {

@@ -151,3 +151,23 @@ STAMP_DATA_DIR=$SANDBOX/data" ]
   [ -d "$(ls -d "$SANDBOX"/data.removed-*)/member/wal" ]
   [ ! -e "$MEMBER_STAMP" ]
 }
+
+@test "answering: only the URLs whose port accepts a connection, in the order given, probed at once" {
+  local listener port closed
+  # A real listener on loopback, and a port that was free a moment ago (refuses).
+  python3 -c 'import socket,sys,time
+s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(8); print(s.getsockname()[1]); sys.stdout.flush(); time.sleep(30)' >"$SANDBOX/port" &
+  listener=$!
+  until [ -s "$SANDBOX/port" ]; do sleep 0.05; done
+  port="$(cat "$SANDBOX/port")"
+  closed="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  SECONDS=0
+  run answering "https://127.0.0.1:$closed,https://127.0.0.1:$port,https://[::1]:$closed"
+  kill "$listener"
+  [ "$status" -eq 0 ]
+  [ "$output" = "https://127.0.0.1:$port" ]
+  [ "$SECONDS" -lt 1 ]
+  run answering ""
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
+}

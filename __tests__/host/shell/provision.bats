@@ -74,7 +74,7 @@ refused_before_changing_anything() {
   [ ! -e "$SANDBOX/state/installed-release" ]
 }
 
-@test "a fresh host: installs the release, places the files, does not start etcd (the bootstrap or the join does); nothing left" {
+@test "a fresh host: installs the release, places the files, does not start etcd (its join step does); nothing left" {
   provision
   [ "$status" -eq 0 ]
   [[ "$output" == *"installed etcd 3.6.14 into $SANDBOX/bin"* ]]
@@ -82,7 +82,7 @@ refused_before_changing_anything() {
   [ "$(cat "$SANDBOX/state/installed-release")" = "3.6.14 amd64 $(sha256sum "$SANDBOX/release.tar.gz" | cut -d ' ' -f 1)" ]
   [ "$(cat "$SANDBOX/pki/etcd/server.crt")" = "server v1" ]
   [ "$(stat -c %a "$SANDBOX/data")" = 700 ]
-  [[ "$output" == *"not started yet: the bootstrap (a new cluster) or the join step (a running one) starts it"* ]]
+  [[ "$output" == *"not started yet: its join step starts it (a founder of a new cluster, or joining a running one)"* ]]
   [ -z "$(calls ops)" ]
   [[ "$(calls systemctl)" != *start* ]]
   [ ! -e "$SANDBOX/state/restart-pending" ]

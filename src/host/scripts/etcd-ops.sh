@@ -1,8 +1,10 @@
 #!/bin/bash
 # Operations on one member that need the running cluster. Terraform runs them in this order:
-#   found           once per cluster (the bootstrap record): start the founding members as "new"
-#   ensure-member   after provisioning: a member without data joins the running cluster as a
-#                   learner and is promoted; a member with data is started if it is not running
+#   found           once per cluster (the bootstrap record), founder after founder: prepare each
+#                   founding member to start as "new" (nothing starts yet)
+#   ensure-member   after the bootstrap, every member at once: a prepared founder starts; a member
+#                   without data joins the running cluster as a learner and is promoted; a member
+#                   with data is started if it is not running
 #   restart[-upgrade]  a member whose inputs changed: one at a time, health-gated, snapshot first
 #   remove-member NAME PEER_URL CLIENT_URL   on a healthy peer: take a member out (remove: true)
 #   retire          on the removed member, best effort: stop it and archive its data
@@ -33,18 +35,22 @@ without() { printf '%s' "$2" | tr ',' '\n' | grep -vxF "$1" | paste -sd ',' - ||
 # Under the lock, "the others" are the live members the lock was taken through.
 OTHER_ENDPOINTS="${LOCK_ENDPOINTS:-$(without "$CLIENT_URL" "$CLUSTER_ENDPOINTS")}"
 ctl_local() { ctl --endpoints="$LOCAL_ENDPOINT" "$@"; }
+# Written by found, for the join step to start this founder; gone once etcd has data.
+FOUNDING="$STATE_DIR/founding"
 ctl_others() { ctl --endpoints="$OTHER_ENDPOINTS" "$@"; }
 
-# has_quorum ENDPOINTS: a cluster with a leader answers there. endpoint status answers at once,
-# also from members that are up without a quorum (leader 0); a leader is then confirmed by a
-# linearizable read, which only a quorum can serve. (etcdctl exits 1 when any endpoint is down:
-# keep its output anyway.)
+# has_quorum ENDPOINTS: a cluster with a leader answers there. Only the endpoints that accept a
+# connection are asked (none: no quorum, at once). endpoint status answers at once, also from
+# members that are up without a quorum (leader 0); a leader is then confirmed by a linearizable
+# read, which only a quorum can serve. (etcdctl exits 1 when any endpoint is down: keep its output
+# anyway.)
 has_quorum() {
-  local status
-  [ -n "$1" ] || return 1
-  status="$(ctl --endpoints="$1" --dial-timeout=1s --command-timeout=2s endpoint status -w json 2>/dev/null || true)"
+  local status up
+  up="$(answering "$1")"
+  [ -n "$up" ] || return 1
+  status="$(ctl --endpoints="$up" --dial-timeout=1s --command-timeout=2s endpoint status -w json 2>/dev/null || true)"
   case "$status" in
-    *'"leader":'[1-9]*) ctl --endpoints="$1" --command-timeout=3s get etcd-deploy/quorum-probe >/dev/null 2>&1 ;;
+    *'"leader":'[1-9]*) ctl --endpoints="$up" --command-timeout=3s get etcd-deploy/quorum-probe >/dev/null 2>&1 ;;
     *) return 1 ;;
   esac
 }
@@ -54,7 +60,7 @@ wait_for_quorum() {
   local deadline=$(($(date +%s) + $2))
   until has_quorum "$1"; do
     if [ "$(date +%s)" -ge "$deadline" ]; then return 1; fi
-    sleep 1
+    pause
   done
 }
 
@@ -65,7 +71,7 @@ wait_healthy() {
     if ctl_local endpoint health >/dev/null 2>&1 && ctl --endpoints="$CLUSTER_ENDPOINTS" endpoint health --cluster >/dev/null 2>&1; then
       return 0
     fi
-    sleep 1
+    pause
   done
   return 1
 }
@@ -75,8 +81,10 @@ wait_healthy() {
 # or are leaving (a deleted entry, a parallel destroy) drop out as soon as the cluster says so.
 # Exits 1 when no endpoint answers (nothing is known), 0 with an empty output when none remains.
 live_endpoints() {
-  local list
-  list="$(ctl --endpoints="$CLUSTER_ENDPOINTS" --dial-timeout=1s --command-timeout=3s member list -w simple 2>/dev/null)" || return 1
+  local list up
+  up="$(answering "$CLUSTER_ENDPOINTS")"
+  [ -n "$up" ] || return 1
+  list="$(ctl --endpoints="$up" --dial-timeout=1s --command-timeout=3s member list -w simple 2>/dev/null)" || return 1
   printf '%s\n' "$list" | awk -F', ' -v ex=",$1," '$5 != "" { split($5, u, ","); if (index(ex, "," u[1] ",") == 0) print u[1] }' | paste -sd ',' -
 }
 
@@ -88,7 +96,7 @@ live_endpoints() {
 # whose OP has started is never stopped. The OP records its exit status (and its start) in files.
 # Returns 3 when no other member remains to take the lock through.
 with_lock() {
-  local exclude="$1" rc_file="$STATE_DIR/locked-op.rc" started="$STATE_DIR/locked-op.started" tries=0 endpoints pid waited
+  local exclude="$1" rc_file="$STATE_DIR/locked-op.rc" started="$STATE_DIR/locked-op.started" tries=0 endpoints pid check
   shift
   log "waiting for the cluster lock ($1)"
   while :; do
@@ -98,13 +106,12 @@ with_lock() {
     LOCK_ENDPOINTS="$endpoints" "$BIN_DIR/etcdctl" --cacert="$CA_CERT" --cert="$CLIENT_CERT" --key="$CLIENT_KEY" \
       --dial-timeout=3s --endpoints="$endpoints" lock "$LOCK_NAME" bash "$0" "$@" &
     pid=$!
-    waited=0
+    check=$(($(date +%s) + 5))
     while kill -0 "$pid" 2>/dev/null && [ ! -f "$started" ]; do
-      sleep 1
-      waited=$((waited + 1))
+      pause
       # Every few seconds: does any member this client can use still answer?
       # (etcdctl exits 1 when any endpoint is down: only "none is healthy" counts.)
-      if [ $((waited % 5)) -eq 0 ] && [ ! -f "$started" ] &&
+      if [ "$(date +%s)" -ge "$check" ] && [ ! -f "$started" ] && check=$(($(date +%s) + 5)) &&
         [[ "$(ctl --endpoints="$endpoints" --dial-timeout=1s --command-timeout=2s endpoint health 2>&1 || true)" != *'is healthy'* ]]; then
         log "none of $endpoints answers any more: asking for the lock again"
         kill -TERM "$pid" 2>/dev/null || true
@@ -120,7 +127,7 @@ with_lock() {
     tries=$((tries + 1))
     if [ "$tries" -ge 30 ]; then die "could not hold the cluster lock after $tries attempts"; fi
     log "lock session lost before $1 ran; asking again"
-    sleep 1
+    pause
   done
 }
 
@@ -131,14 +138,14 @@ record_rc() { printf '%s\n' "$?" >"$STATE_DIR/locked-op.rc"; }
 # every member has been connected for a few seconds, e.g. right after a start or the previous
 # change: retry, still under the lock. Prints etcdctl's output.
 reconfigure() {
-  local endpoints="$1" tries=0 out
+  local endpoints="$1" tries=0 out deadline=$(($(date +%s) + HEALTH_SECONDS))
   shift
   until out="$(ctl --endpoints="$endpoints" "$@" 2>&1)"; do
     # A removal whose answer was lost (the leader changed) is done already.
     if [ "$1 $2" = "member remove" ] && [[ "$out" == *"member not found"* ]]; then break; fi
     tries=$((tries + 1))
-    if [ "$tries" -ge "$HEALTH_SECONDS" ]; then die "etcdctl $* failed after $tries attempts: $out"; fi
-    sleep 1
+    if [ "$(date +%s)" -ge "$deadline" ]; then die "etcdctl $* failed after $tries attempts in $HEALTH_SECONDS s: $out"; fi
+    pause
   done
   printf '%s\n' "$out"
 }
@@ -158,13 +165,16 @@ ensure_running() {
   fi
 }
 
-# found: part of the cluster's one bootstrap. A founder without data starts as "new" with the
-# founders' initial cluster; a late founder (its peers formed the cluster already and list it as
-# never started: no client URLs yet) does the same and is let in. A member a running cluster does
-# not list, or lists as having run before (its data is gone), is left alone: ensure-member makes it
-# join.
+# found: part of the cluster's one bootstrap. A founder without data is prepared to start as "new"
+# with the founders' initial cluster; a late founder (its peers formed the cluster already and list
+# it as never started: no client URLs yet) too, and is let in. A member a running cluster does not
+# list, or lists as having run before (its data is gone), is left alone: ensure-member makes it
+# join. Nothing starts here: the bootstrap goes founder after founder, and a founder started early
+# would hold up the next one's probe (a member without a quorum accepts connections but answers
+# nothing); the join steps start every prepared founder at once.
 found() {
   if [ -d "$DATA_DIR/member" ]; then
+    rm -f -- "$FOUNDING"
     log "already holds cluster data: not bootstrapping"
     ensure_running
     return 0
@@ -177,18 +187,31 @@ found() {
       return 0
     fi
   fi
-  log "bootstrapping: starting as a founding member of a new cluster"
+  log "bootstrapping: a founding member of a new cluster (its join step starts it)"
   write_bootstrap_env "$SPEC_INITIAL_CLUSTER" new
   write_stamp
-  systemctl enable --quiet "$UNIT"
-  # --no-block: Type=notify reports READY only once a quorum is up.
-  systemctl start --no-block "$UNIT"
+  : >"$FOUNDING"
 }
 
 # ensure-member: a member with data runs; a member without data joins the running cluster. It
 # never bootstraps a new one: the bootstrap happened once, when Terraform recorded it.
 ensure_member() {
+  if [ ! -d "$DATA_DIR/member" ] && [ -f "$FOUNDING" ]; then
+    # --no-block: Type=notify reports READY only once a quorum is up. etcd writes its data dir at
+    # once, before it waits for its peers: from then on this member is never a founder again.
+    log "starting as a founding member of the new cluster"
+    ensure_running
+    local deadline=$(($(date +%s) + 10))
+    until [ -d "$DATA_DIR/member" ] || [ "$(date +%s)" -ge "$deadline" ]; do pause; done
+    if [ -d "$DATA_DIR/member" ]; then rm -f -- "$FOUNDING"; fi
+    return 0
+  fi
+  rm -f -- "$FOUNDING"
   if [ -d "$DATA_DIR/member" ]; then
+    # Up and READY (Type=notify: it published itself through the cluster's quorum): a member.
+    if [ "$(systemctl show -p ActiveState --value "$UNIT" 2>/dev/null || true)" = active ]; then
+      return 0
+    fi
     if has_quorum "$OTHER_ENDPOINTS" && [ -z "$(ctl_others member list -w simple | member_field "$PEER_URL" 1)" ]; then
       # Removed while its host was away (remove: true of a dead host, then put back): its data
       # belongs to a member the cluster no longer has, and etcd would refuse to run with it.
@@ -210,7 +233,7 @@ ensure_member() {
 # with this peer URL (the member's data is gone) is removed first; if the learner does not catch up
 # in time it is removed again, so the voters never change for a member that does not run.
 join_locked() {
-  local list id name learner out initial tries=0
+  local list id name learner out initial deadline
   list="$(ctl_others member list -w simple)"
   id="$(printf '%s\n' "$list" | member_field "$PEER_URL" 1)"
   name="$(printf '%s\n' "$list" | member_field "$PEER_URL" 3)"
@@ -233,16 +256,16 @@ join_locked() {
   log "starting as a learner with --initial-cluster=$initial"
   systemctl enable --quiet "$UNIT"
   systemctl start --no-block "$UNIT"
+  deadline=$(($(date +%s) + HEALTH_SECONDS))
   until out="$(ctl_others member promote "$id" 2>&1)"; do
-    tries=$((tries + 1))
-    if [ "$tries" -ge "$HEALTH_SECONDS" ]; then
+    if [ "$(date +%s)" -ge "$deadline" ]; then
       log "the learner did not catch up in $HEALTH_SECONDS s ($out): removing it again"
       ctl_others member remove "$id" >/dev/null 2>&1 || true
       systemctl disable --now "$UNIT" 2>/dev/null || true
       archive_data_dir
       die "$MEMBER_NAME did not catch up with the cluster as a learner within $HEALTH_SECONDS s and was removed again; see journalctl -u $UNIT -n 50"
     fi
-    sleep 1
+    pause
   done
   log "promoted $MEMBER_NAME ($id) to a voting member"
   wait_healthy "$HEALTH_SECONDS" || die "joined but not healthy after $HEALTH_SECONDS s: journalctl -u $UNIT -n 50"

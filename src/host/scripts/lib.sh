@@ -15,6 +15,36 @@ ctl() {
   "$BIN_DIR/etcdctl" --cacert="$CA_CERT" --cert="$CLIENT_CERT" --key="$CLIENT_KEY" --dial-timeout=3s --command-timeout=10s "$@"
 }
 
+# answering URLS: those of the comma-separated client URLs that accept a TCP connection within a
+# second, probed all at once, comma-separated in the order given. A port nobody listens on refuses
+# at once, where etcdctl would wait out its whole dial timeout: only what answers is worth asking.
+answering() {
+  local url hostport host port i urls=() pids=() up=()
+  [ -n "$1" ] || return 0
+  IFS=',' read -r -a urls <<<"$1"
+  for url in "${urls[@]}"; do
+    hostport="${url#*://}"
+    hostport="${hostport%%/*}"
+    port="${hostport##*:}"
+    host="${hostport%:*}"
+    host="${host#[}"
+    host="${host%]}"
+    # shellcheck disable=SC2016 # $0 and $1 belong to the inner shell
+    timeout 1 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$host" "$port" 2>/dev/null &
+    pids+=("$!")
+  done
+  for i in "${!urls[@]}"; do
+    if wait "${pids[$i]}"; then up+=("${urls[$i]}"); fi
+  done
+  (
+    IFS=,
+    printf '%s' "${up[*]}"
+  )
+}
+
+# pause: the interval of every wait loop (each round is an etcdctl call or two).
+pause() { sleep 0.2; }
+
 # version_core VERSION: "3.5.33" from "3.5.33" or "3.5.33-rc.1".
 version_core() { printf '%s' "${1%%-*}"; }
 
@@ -104,7 +134,8 @@ write_stamp() {
   mv -f "$MEMBER_STAMP.new" "$MEMBER_STAMP"
 }
 
-# archive_data_dir: moves the data dir aside (never deletes it) and forgets the stamp.
+# archive_data_dir: moves the data dir aside (never deletes it) and forgets the stamp (and a
+# founder's mark: a removed member joins again, never as a founder).
 archive_data_dir() {
   local archive
   if [ -d "$DATA_DIR/member" ]; then
@@ -112,7 +143,7 @@ archive_data_dir() {
     mv "$DATA_DIR" "$archive"
     log "data dir archived to $archive (not deleted)"
   fi
-  rm -f -- "$MEMBER_STAMP"
+  rm -f -- "$MEMBER_STAMP" "$STATE_DIR/founding"
 }
 
 # prune_snapshots DIR KEEP: keeps the KEEP newest scheduled snapshots of this member in DIR.

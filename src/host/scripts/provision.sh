@@ -238,9 +238,9 @@ chmod 0700 "$DATA_DIR"
 
 systemctl daemon-reload
 if [ ! -d "$DATA_DIR/member" ]; then
-  # Never started here: Terraform's bootstrap record starts the founding members of a new cluster,
-  # once; a member joining a running cluster starts in its join step (etcd-ops.sh ensure-member).
-  log "not started yet: the bootstrap (a new cluster) or the join step (a running one) starts it"
+  # Never started here: its join step starts it (etcd-ops.sh ensure-member), as a founder the
+  # cluster's one bootstrap prepared, or joining the running cluster.
+  log "not started yet: its join step starts it (a founder of a new cluster, or joining a running one)"
 elif [ "$restart_needed" = 1 ]; then
   # One member at a time under the cluster lock, each after the cluster is healthy again.
   systemctl enable --quiet "$UNIT"
