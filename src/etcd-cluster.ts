@@ -3,7 +3,7 @@ import { Annotations, Fn, TerraformLocal, TerraformVariable } from 'cdktf';
 import type { ResolvedCluster } from './config/resolved';
 import type { EtcdClusterProps } from './config/types';
 import { validateClusterSpec } from './config/validate';
-import { MemberBundle } from './files/member-bundle';
+import { MemberBundle, sharedBundleTexts } from './files/member-bundle';
 import { EtcdHealthCheck } from './health/health-check';
 import { ClusterIdentity } from './identity/cluster-identity';
 import { clientEndpoints, kubeadmClusterConfiguration } from './outputs/kubeadm-config';
@@ -86,9 +86,10 @@ export class EtcdCluster extends Construct {
     this.pki = new EtcdPki(this, 'pki', { cluster });
     const members: Record<string, EtcdMemberParts> = {};
     const provisioners: TerraformData[] = [];
+    const shared = sharedBundleTexts(cluster);
     for (const member of active) {
       const scopeOf = new Construct(this, `member-${member.name}`);
-      const bundle = new MemberBundle(scopeOf, 'bundle', { cluster, member, pki: this.pki, identity: this.identity.refs });
+      const bundle = new MemberBundle(scopeOf, 'bundle', { cluster, member, pki: this.pki, identity: this.identity.refs, shared });
       const provisioner = new EtcdMemberProvisioner(scopeOf, 'provisioner', { cluster, member, pki: this.pki, bundle, privateKey, localTarball });
       members[member.name] = { bundle, provisioner };
       provisioners.push(provisioner.resource);
@@ -121,14 +122,14 @@ export class EtcdCluster extends Construct {
 
   /** PEM of the etcd CA certificate (a Terraform reference). */
   get caCertPem(): string {
-    return this.pki.caCert.certPem;
+    return this.pki.caCertPem;
   }
   /** PEM of the apiserver-etcd-client certificate. */
   get apiserverEtcdClientCertPem(): string {
-    return this.pki.apiserverEtcdClient.cert.certPem;
+    return this.pki.apiserverEtcdClient.certPem;
   }
   /** PEM of the apiserver-etcd-client private key (sensitive). */
   get apiserverEtcdClientKeyPem(): string {
-    return this.pki.apiserverEtcdClient.key.privateKeyPem;
+    return this.pki.apiserverEtcdClient.keyPem;
   }
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { DEFAULT_CLUSTER_SPEC } from './default-spec';
+import { parseYaml } from './parse-yaml';
 
 export const SPEC_ENV_VAR = 'ETCD_CLUSTER_SPEC';
 
@@ -16,7 +16,7 @@ export function loadClusterSpec(env: NodeJS.ProcessEnv = process.env): { source:
     throw new Error(`${SPEC_ENV_VAR}=${file}: cannot read the spec file (${(e as Error).message})`, { cause: e });
   }
   try {
-    const spec = ['.json'].includes(extname(file).toLowerCase()) ? JSON.parse(text) : parseYaml(text, { strict: true, uniqueKeys: true });
+    const spec = ['.json'].includes(extname(file).toLowerCase()) ? JSON.parse(text) : parseYaml(text);
     return { source: file, spec };
   } catch (e) {
     throw new Error(`${SPEC_ENV_VAR}=${file}: not valid ${extname(file).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message}`, { cause: e });

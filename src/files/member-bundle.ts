@@ -4,20 +4,21 @@ import { SensitiveFile } from '@cdktf/provider-local/lib/sensitive-file';
 import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
 import { BUNDLE, memberPkiFiles, PkiFile, PkiItem } from '../host/layout';
 import { memberManifest, renderManifest } from '../host/manifest';
-import { ClusterIdentityRefs, renderMembership, renderParams } from '../host/params';
-import { hostScript } from '../host/scripts';
-import { renderEtcdUnit, renderSnapshotService, renderSnapshotTimer } from '../host/units';
+import { ClusterIdentityRefs, renderParams } from '../host/params';
+import { renderEtcdUnit } from '../host/units';
 import type { EtcdPki, LeafCertificate } from '../pki/etcd-pki';
 import { named } from '../private/names';
-import { terraformLiteral } from '../private/terraform-literal';
+import { BundleText, bundleText, literalBundleText, SharedBundleTexts } from './bundle-texts';
+
+export { sharedBundleTexts } from './bundle-texts';
 
 /** Local directory of a member's bundle, relative to the synthesized stack (portable). */
 export const bundleDir = (cluster: ResolvedCluster, member: ResolvedMember): string => `\${path.module}/${cluster.pki.localDir}/${member.name}`;
 
 /** The PEM text (a Terraform reference) of each PKI item of a member. */
 export function pemOf(pki: EtcdPki, member: ResolvedMember, item: PkiItem): string {
-  if (item === 'ca.crt') return pki.caCert.certPem;
-  if (item === 'ca.key') return pki.caKey.privateKeyPem;
+  if (item === 'ca.crt') return pki.caCertPem;
+  if (item === 'ca.key') return pki.caKeyPem;
   const certs = pki.members[member.name];
   const leaves: Record<string, LeafCertificate> = {
     server: certs.server,
@@ -26,7 +27,7 @@ export function pemOf(pki: EtcdPki, member: ResolvedMember, item: PkiItem): stri
     'apiserver-etcd-client': pki.apiserverEtcdClient,
   };
   const leaf = leaves[item.replace(/\.(crt|key)$/, '')];
-  return item.endsWith('.key') ? leaf.key.privateKeyPem : leaf.cert.certPem;
+  return item.endsWith('.key') ? leaf.keyPem : leaf.certPem;
 }
 
 export interface MemberBundleProps {
@@ -36,6 +37,8 @@ export interface MemberBundleProps {
   readonly pki: EtcdPki;
   /** The cluster identity's expressions, for params.env. */
   readonly identity: ClusterIdentityRefs;
+  /** The files every member holds alike, rendered once for the cluster (`sharedBundleTexts`). */
+  readonly shared: SharedBundleTexts;
 }
 
 /**
@@ -52,6 +55,8 @@ export class MemberBundle extends Construct {
    * text: literal parts escaped, the identity's expressions left for Terraform).
    */
   readonly textFiles: Readonly<Record<string, string>>;
+  /** sha256 of each of `textFiles`, for the provisioner's triggers. */
+  readonly textFileSha256: Readonly<Record<string, string>>;
   /** Every local file resource of the bundle, for `dependsOn`. */
   readonly resources: Array<LocalFile | SensitiveFile> = [];
 
@@ -68,21 +73,23 @@ export class MemberBundle extends Construct {
       const file = f.sensitive ? new SensitiveFile(this, f.bundlePath, config) : new LocalFile(this, f.bundlePath, config);
       this.resources.push(named(file, ...fileName(f.bundlePath)));
     }
-    const literal = (text: string): string => terraformLiteral(text);
-    this.textFiles = {
-      [BUNDLE.unit]: literal(renderEtcdUnit(cluster, member)),
-      ...(cluster.snapshots.enabled && {
-        [BUNDLE.snapshotService]: literal(renderSnapshotService(cluster)),
-        [BUNDLE.snapshotTimer]: literal(renderSnapshotTimer(cluster)),
+    const { shared } = props;
+    const texts: Record<string, BundleText> = {
+      [BUNDLE.unit]: literalBundleText(renderEtcdUnit(cluster, member)),
+      ...(shared.snapshots && {
+        [BUNDLE.snapshotService]: shared.snapshots.service,
+        [BUNDLE.snapshotTimer]: shared.snapshots.timer,
       }),
-      [BUNDLE.params]: renderParams(cluster, member, props.identity),
-      [BUNDLE.manifest]: literal(renderManifest(memberManifest(cluster, member))),
-      [BUNDLE.membership]: literal(renderMembership(cluster)),
-      [BUNDLE.lib]: literal(hostScript('lib.sh')),
-      [BUNDLE.provision]: literal(hostScript('provision.sh')),
-      [BUNDLE.ops]: literal(hostScript('etcd-ops.sh')),
-      [BUNDLE.health]: literal(hostScript('health.sh')),
+      [BUNDLE.params]: bundleText(renderParams(cluster, member, props.identity)),
+      [BUNDLE.manifest]: literalBundleText(renderManifest(memberManifest(cluster, member))),
+      [BUNDLE.membership]: shared.membership,
+      [BUNDLE.lib]: shared.lib,
+      [BUNDLE.provision]: shared.provision,
+      [BUNDLE.ops]: shared.ops,
+      [BUNDLE.health]: shared.health,
     };
+    this.textFiles = Object.fromEntries(Object.entries(texts).map(([path, t]) => [path, t.content]));
+    this.textFileSha256 = Object.fromEntries(Object.entries(texts).map(([path, t]) => [path, t.sha256]));
     for (const [path, content] of Object.entries(this.textFiles)) {
       const file = new LocalFile(this, path, {
         filename: `${this.dir}/${path}`,

@@ -4,9 +4,9 @@ import type { ResolvedCluster } from '../config/resolved';
 import { REMOTE_WORK, hostLayout } from '../host/layout';
 import { renderHealthParams } from '../host/params';
 import { named } from '../private/names';
+import { sha256Hex } from '../private/sha256';
 import { TerraformData } from '../private/terraform-data';
 import { terraformLiteral } from '../private/terraform-literal';
-import { sha256Hex } from '../provisioning/member-triggers';
 import { asRoot, sshConnection } from '../provisioning/ssh-connection';
 
 export interface EtcdHealthCheckProps {

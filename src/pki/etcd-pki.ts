@@ -14,6 +14,10 @@ export interface LeafCertificate {
   readonly request: CertRequest;
   readonly cert: LocallySignedCert;
   readonly profile: CertProfile;
+  /** `key.privateKeyPem`, read once (see `EtcdPki`). */
+  readonly keyPem: string;
+  /** `cert.certPem`, read once (see `EtcdPki`). */
+  readonly certPem: string;
 }
 
 /** The certificates of one member. */
@@ -31,10 +35,16 @@ export interface EtcdPkiProps {
 /**
  * The etcd CA and every leaf certificate, with kubeadm's profiles. Resources are named for plans:
  * `<cluster>_ca`, `<cluster>_<member>_server`, `<cluster>_<member>_peer_key`, …
+ * Each PEM attribute is read once and its reference kept (`caKeyPem`, `keyPem`, …): every read of
+ * a cdktf attribute makes a new token, which captures a full stack trace.
  */
 export class EtcdPki extends Construct {
   readonly caKey: PrivateKey;
   readonly caCert: SelfSignedCert;
+  /** `caKey.privateKeyPem`, read once. */
+  readonly caKeyPem: string;
+  /** `caCert.certPem`, read once. */
+  readonly caCertPem: string;
   readonly members: Readonly<Record<string, MemberCertificates>>;
   /** The client certificate kube-apiserver uses (also placed on every host, kubeadm's layout). */
   readonly apiserverEtcdClient: LeafCertificate;
@@ -44,9 +54,10 @@ export class EtcdPki extends Construct {
     super(scope, id);
     this.cluster = props.cluster;
     this.caKey = this.newKey('ca_key');
+    this.caKeyPem = this.caKey.privateKeyPem;
     this.caCert = named(
       new SelfSignedCert(this, 'ca', {
-        privateKeyPem: this.caKey.privateKeyPem,
+        privateKeyPem: this.caKeyPem,
         subject: [{ commonName: CA_PROFILE.commonName }],
         dnsNames: CA_PROFILE.dnsNames,
         isCaCertificate: true,
@@ -57,6 +68,7 @@ export class EtcdPki extends Construct {
       }),
       'ca',
     );
+    this.caCertPem = this.caCert.certPem;
     const members: Record<string, MemberCertificates> = {};
     // Members marked `remove: true` need no certificates any more: theirs are dropped.
     for (const member of this.cluster.members.filter((m) => !m.remove)) members[member.name] = this.memberCertificates(member);
@@ -78,9 +90,10 @@ export class EtcdPki extends Construct {
 
   private leaf(name: string, profile: CertProfile): LeafCertificate {
     const key = this.newKey(`${name}_key`);
+    const keyPem = key.privateKeyPem;
     const request = named(
       new CertRequest(this, `${name}_csr`, {
-        privateKeyPem: key.privateKeyPem,
+        privateKeyPem: keyPem,
         subject: [{ commonName: profile.commonName }],
         dnsNames: profile.dnsNames.length > 0 ? profile.dnsNames : undefined,
         ipAddresses: profile.ipAddresses.length > 0 ? profile.ipAddresses : undefined,
@@ -90,8 +103,8 @@ export class EtcdPki extends Construct {
     const cert = named(
       new LocallySignedCert(this, name, {
         certRequestPem: request.certRequestPem,
-        caPrivateKeyPem: this.caKey.privateKeyPem,
-        caCertPem: this.caCert.certPem,
+        caPrivateKeyPem: this.caKeyPem,
+        caCertPem: this.caCertPem,
         allowedUses: profile.allowedUses,
         validityPeriodHours: this.cluster.pki.certValidityHours,
         earlyRenewalHours: this.cluster.pki.certEarlyRenewalHours,
@@ -99,6 +112,6 @@ export class EtcdPki extends Construct {
       }),
       name,
     );
-    return { key, request, cert, profile };
+    return { key, request, cert, profile, keyPem, certPem: cert.certPem };
   }
 }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
-import { AnyMap, TerraformMetaArguments, TerraformResource } from 'cdktf';
+import { AnyMap, ITerraformDependable, TerraformMetaArguments, TerraformResource } from 'cdktf';
 import { anyToTerraform, hashMapper } from 'cdktf/lib/runtime';
+import { dependsOnAddresses } from './depends-on';
 
 export interface TerraformDataConfig extends TerraformMetaArguments {
   /** Stored in state and reflected in `output`; a change updates the resource in place. */
@@ -15,17 +16,20 @@ export interface TerraformDataConfig extends TerraformMetaArguments {
  * runs `terraform version` at synth, once per resource: seconds for a large cluster, and a failed
  * synth wherever the synth runs without a `terraform` binary (a Node-only CI image, an
  * OpenTofu-only machine). This binding writes the same JSON without it.
+ *
+ * `dependsOn` is kept as given and written at synth (depends-on.ts), not handed to cdktf, which
+ * makes two tokens of each entry (each capturing a stack trace): `dependsOn` of this resource
+ * holds only entries added later, and `depends_on` lists the configured ones first.
  */
 export class TerraformData extends TerraformResource {
   static readonly tfResourceType = 'terraform_data';
   private readonly config: TerraformDataConfig;
-  private readonly outputMap: AnyMap;
+  private outputMap?: AnyMap;
 
   constructor(scope: Construct, id: string, config: TerraformDataConfig = {}) {
     super(scope, id, {
       terraformResourceType: TerraformData.tfResourceType,
       terraformGeneratorMetadata: { providerName: 'terraform' },
-      dependsOn: config.dependsOn,
       count: config.count,
       lifecycle: config.lifecycle,
       provisioners: config.provisioners,
@@ -33,7 +37,6 @@ export class TerraformData extends TerraformResource {
       forEach: config.forEach,
     });
     this.config = config;
-    this.outputMap = new AnyMap(this, 'output');
   }
 
   get id(): string {
@@ -42,7 +45,16 @@ export class TerraformData extends TerraformResource {
 
   /** The stored `input`, known after apply. */
   get output(): AnyMap {
+    this.outputMap ??= new AnyMap(this, 'output');
     return this.outputMap;
+  }
+
+  get terraformMetaArguments(): Record<string, unknown> {
+    const meta = super.terraformMetaArguments;
+    const configured: readonly ITerraformDependable[] | undefined = this.config.dependsOn;
+    if (!configured) return meta;
+    const added = (meta.dependsOn as string[] | undefined) ?? [];
+    return { ...meta, dependsOn: [...dependsOnAddresses(this, configured), ...added] };
   }
 
   protected synthesizeAttributes(): Record<string, unknown> {

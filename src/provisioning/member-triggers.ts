@@ -1,11 +1,8 @@
-import { createHash } from 'node:crypto';
 import { Fn } from 'cdktf';
 import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
 import { MemberBundle, pemOf } from '../files/member-bundle';
 import { BUNDLE } from '../host/layout';
 import type { EtcdPki } from '../pki/etcd-pki';
-
-export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /**
  * Everything a member's provisioning depends on, as a flat map: change any input of one member
@@ -26,8 +23,8 @@ export function memberTriggers(cluster: ResolvedCluster, member: ResolvedMember,
     etcd_release: `${cluster.etcd.version} ${cluster.etcd.arch} ${cluster.etcd.sha256}`,
     ssh_user: cluster.ssh.user,
   };
-  for (const [path, content] of Object.entries(bundle.textFiles)) {
-    if (path !== BUNDLE.membership) triggers[`${path}_sha256`] = sha256Hex(content);
+  for (const [path, sha256] of Object.entries(bundle.textFileSha256)) {
+    if (path !== BUNDLE.membership) triggers[`${path}_sha256`] = sha256;
   }
   for (const f of bundle.pkiFiles) {
     if (!f.sensitive) triggers[f.bundlePath] = Fn.sha256(pemOf(pki, member, f.item));
