@@ -122,14 +122,14 @@ export class EtcdCluster extends Construct {
 
   /** PEM of the etcd CA certificate (a Terraform reference). */
   get caCertPem(): string {
-    return this.pki.caCertPem;
+    return this.pki.caCert.certPem;
   }
   /** PEM of the apiserver-etcd-client certificate. */
   get apiserverEtcdClientCertPem(): string {
-    return this.pki.apiserverEtcdClient.certPem;
+    return this.pki.apiserverEtcdClient.cert.certPem;
   }
   /** PEM of the apiserver-etcd-client private key (sensitive). */
   get apiserverEtcdClientKeyPem(): string {
-    return this.pki.apiserverEtcdClient.keyPem;
+    return this.pki.apiserverEtcdClient.key.privateKeyPem;
   }
 }

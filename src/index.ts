@@ -22,3 +22,4 @@ export type { ClusterMembership } from './provisioning/membership';
 export type { ClusterIdentity } from './identity/cluster-identity';
 export type { EtcdHealthCheck } from './health/health-check';
 export type { TerraformData } from './private/terraform-data';
+export type { AttributeRef } from './private/attribute-ref';

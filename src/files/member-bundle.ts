@@ -7,6 +7,7 @@ import { memberManifest, renderManifest } from '../host/manifest';
 import { ClusterIdentityRefs, renderParams } from '../host/params';
 import { renderEtcdUnit } from '../host/units';
 import type { EtcdPki, LeafCertificate } from '../pki/etcd-pki';
+import type { AttributeRef } from '../private/attribute-ref';
 import { named } from '../private/names';
 import { BundleText, bundleText, literalBundleText, SharedBundleTexts } from './bundle-texts';
 
@@ -15,8 +16,8 @@ export { sharedBundleTexts } from './bundle-texts';
 /** Local directory of a member's bundle, relative to the synthesized stack (portable). */
 export const bundleDir = (cluster: ResolvedCluster, member: ResolvedMember): string => `\${path.module}/${cluster.pki.localDir}/${member.name}`;
 
-/** The PEM text (a Terraform reference) of each PKI item of a member. */
-export function pemOf(pki: EtcdPki, member: ResolvedMember, item: PkiItem): string {
+/** The PEM of each PKI item of a member: a reference to the attribute that holds it. */
+export function pemOf(pki: EtcdPki, member: ResolvedMember, item: PkiItem): AttributeRef {
   if (item === 'ca.crt') return pki.caCertPem;
   if (item === 'ca.key') return pki.caKeyPem;
   const certs = pki.members[member.name];
@@ -69,7 +70,12 @@ export class MemberBundle extends Construct {
     const fileName = (path: string): string[] => [member.name, 'file', path.replace(/[^A-Za-z0-9]+/g, '_')];
 
     for (const f of this.pkiFiles) {
-      const config = { filename: `${this.dir}/${f.bundlePath}`, content: pemOf(pki, member, f.item), filePermission: f.mode, directoryPermission: '0700' };
+      const config = {
+        filename: `${this.dir}/${f.bundlePath}`,
+        content: pemOf(pki, member, f.item).expression,
+        filePermission: f.mode,
+        directoryPermission: '0700',
+      };
       const file = f.sensitive ? new SensitiveFile(this, f.bundlePath, config) : new LocalFile(this, f.bundlePath, config);
       this.resources.push(named(file, ...fileName(f.bundlePath)));
     }

@@ -4,6 +4,7 @@ import { LocallySignedCert } from '@cdktf/provider-tls/lib/locally-signed-cert';
 import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import { SelfSignedCert } from '@cdktf/provider-tls/lib/self-signed-cert';
 import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
+import { AttributeRef, attributeRef } from '../private/attribute-ref';
 import { named } from '../private/names';
 import { privateKeyArgs } from './key-algorithm';
 import { APISERVER_ETCD_CLIENT_PROFILE, CA_PROFILE, CertProfile, HEALTHCHECK_CLIENT_PROFILE, peerProfile, serverProfile } from './profiles';
@@ -14,10 +15,10 @@ export interface LeafCertificate {
   readonly request: CertRequest;
   readonly cert: LocallySignedCert;
   readonly profile: CertProfile;
-  /** `key.privateKeyPem`, read once (see `EtcdPki`). */
-  readonly keyPem: string;
-  /** `cert.certPem`, read once (see `EtcdPki`). */
-  readonly certPem: string;
+  /** `key.privateKeyPem` as plain text, for the cluster's own resources (see `EtcdPki`). */
+  readonly keyPem: AttributeRef;
+  /** `cert.certPem` as plain text, for the cluster's own resources (see `EtcdPki`). */
+  readonly certPem: AttributeRef;
 }
 
 /** The certificates of one member. */
@@ -35,16 +36,16 @@ export interface EtcdPkiProps {
 /**
  * The etcd CA and every leaf certificate, with kubeadm's profiles. Resources are named for plans:
  * `<cluster>_ca`, `<cluster>_<member>_server`, `<cluster>_<member>_peer_key`, …
- * Each PEM attribute is read once and its reference kept (`caKeyPem`, `keyPem`, …): every read of
- * a cdktf attribute makes a new token, which captures a full stack trace.
+ * The resources of the cluster refer to each other's PEM attributes as plain text (`caKeyPem`,
+ * `keyPem`, …; see attribute-ref.ts), not through cdktf's attribute tokens.
  */
 export class EtcdPki extends Construct {
   readonly caKey: PrivateKey;
   readonly caCert: SelfSignedCert;
-  /** `caKey.privateKeyPem`, read once. */
-  readonly caKeyPem: string;
-  /** `caCert.certPem`, read once. */
-  readonly caCertPem: string;
+  /** `caKey.privateKeyPem` as plain text. */
+  readonly caKeyPem: AttributeRef;
+  /** `caCert.certPem` as plain text. */
+  readonly caCertPem: AttributeRef;
   readonly members: Readonly<Record<string, MemberCertificates>>;
   /** The client certificate kube-apiserver uses (also placed on every host, kubeadm's layout). */
   readonly apiserverEtcdClient: LeafCertificate;
@@ -54,10 +55,10 @@ export class EtcdPki extends Construct {
     super(scope, id);
     this.cluster = props.cluster;
     this.caKey = this.newKey('ca_key');
-    this.caKeyPem = this.caKey.privateKeyPem;
+    this.caKeyPem = attributeRef(this.caKey, 'private_key_pem');
     this.caCert = named(
       new SelfSignedCert(this, 'ca', {
-        privateKeyPem: this.caKeyPem,
+        privateKeyPem: this.caKeyPem.expression,
         subject: [{ commonName: CA_PROFILE.commonName }],
         dnsNames: CA_PROFILE.dnsNames,
         isCaCertificate: true,
@@ -68,7 +69,7 @@ export class EtcdPki extends Construct {
       }),
       'ca',
     );
-    this.caCertPem = this.caCert.certPem;
+    this.caCertPem = attributeRef(this.caCert, 'cert_pem');
     const members: Record<string, MemberCertificates> = {};
     // Members marked `remove: true` need no certificates any more: theirs are dropped.
     for (const member of this.cluster.members.filter((m) => !m.remove)) members[member.name] = this.memberCertificates(member);
@@ -90,10 +91,10 @@ export class EtcdPki extends Construct {
 
   private leaf(name: string, profile: CertProfile): LeafCertificate {
     const key = this.newKey(`${name}_key`);
-    const keyPem = key.privateKeyPem;
+    const keyPem = attributeRef(key, 'private_key_pem');
     const request = named(
       new CertRequest(this, `${name}_csr`, {
-        privateKeyPem: keyPem,
+        privateKeyPem: keyPem.expression,
         subject: [{ commonName: profile.commonName }],
         dnsNames: profile.dnsNames.length > 0 ? profile.dnsNames : undefined,
         ipAddresses: profile.ipAddresses.length > 0 ? profile.ipAddresses : undefined,
@@ -102,9 +103,9 @@ export class EtcdPki extends Construct {
     );
     const cert = named(
       new LocallySignedCert(this, name, {
-        certRequestPem: request.certRequestPem,
-        caPrivateKeyPem: this.caKeyPem,
-        caCertPem: this.caCertPem,
+        certRequestPem: attributeRef(request, 'cert_request_pem').expression,
+        caPrivateKeyPem: this.caKeyPem.expression,
+        caCertPem: this.caCertPem.expression,
         allowedUses: profile.allowedUses,
         validityPeriodHours: this.cluster.pki.certValidityHours,
         earlyRenewalHours: this.cluster.pki.certEarlyRenewalHours,
@@ -112,6 +113,6 @@ export class EtcdPki extends Construct {
       }),
       name,
     );
-    return { key, request, cert, profile, keyPem, certPem: cert.certPem };
+    return { key, request, cert, profile, keyPem, certPem: attributeRef(cert, 'cert_pem') };
   }
 }

@@ -19,9 +19,11 @@ export function setResourcePrefix(scope: IConstruct, id: string): void {
 
 /** `<prefix>_<parts…>` for a construct below an EtcdCluster; parts keep letters, digits, `_` and `-`. */
 export function resourceName(scope: IConstruct, ...parts: string[]): string {
-  const owner = [...scope.node.scopes].reverse().find((s) => (s as Prefixed)[PREFIX] !== undefined) as Prefixed | undefined;
+  // The nearest marked scope, `scope` itself first: walked up, not collected (once per resource).
+  let owner: IConstruct | undefined = scope;
+  while (owner && (owner as Prefixed)[PREFIX] === undefined) owner = owner.node.scope;
   if (!owner) throw new Error(`${scope.node.path}: resources are named by an enclosing EtcdCluster`);
-  return [owner[PREFIX] as string, ...parts.map((p) => p.replace(/[^A-Za-z0-9_-]+/g, '_'))].join('_');
+  return [(owner as Prefixed)[PREFIX] as string, ...parts.map((p) => p.replace(/[^A-Za-z0-9_-]+/g, '_'))].join('_');
 }
 
 /** Gives a resource (or variable) its logical name and returns it. */

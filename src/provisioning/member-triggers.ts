@@ -1,4 +1,3 @@
-import { Fn } from 'cdktf';
 import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
 import { MemberBundle, pemOf } from '../files/member-bundle';
 import { BUNDLE } from '../host/layout';
@@ -27,7 +26,7 @@ export function memberTriggers(cluster: ResolvedCluster, member: ResolvedMember,
     if (path !== BUNDLE.membership) triggers[`${path}_sha256`] = sha256;
   }
   for (const f of bundle.pkiFiles) {
-    if (!f.sensitive) triggers[f.bundlePath] = Fn.sha256(pemOf(pki, member, f.item));
+    if (!f.sensitive) triggers[f.bundlePath] = `\${sha256(${pemOf(pki, member, f.item).address})}`;
   }
   return triggers;
 }
