@@ -2,7 +2,7 @@
  * The text files of a member's bundle, each with the sha256 the provisioner's triggers record.
  * The files every member holds alike (membership.env, the snapshot units, the host scripts) are
  * rendered, escaped and hashed once per cluster, not once per member: for 51 members that was
- * 2.3 MB of hashing and a membership list rendered 51 times over.
+ * some 2 MB of hashing and a membership list rendered 51 times over.
  */
 import type { ResolvedCluster } from '../config/resolved';
 import { renderMembership } from '../host/params';
