@@ -20,7 +20,7 @@ describe('the default stack', () => {
       ['etcd_apiserver_etcd_client', ...members.flatMap((m) => perMember(m, ['healthcheck_client', 'peer', 'server']))].sort(),
     );
     expect(names.local_sensitive_file).toHaveLength(3 * 4);
-    expect(names.local_file).toHaveLength(3 * 13);
+    expect(names.local_file).toHaveLength(3 * 9);
     expect(names.terraform_data).toEqual(
       [
         'etcd_bootstrap',
@@ -130,7 +130,7 @@ describe('the default stack', () => {
     expect(m.provisioner).toHaveLength(1);
     const step = m.provisioner[0]['local-exec'];
     expect(step.when).toBe('destroy');
-    expect(step.command).toMatch(/^bash assets\/etcd_membership_ssh-step_[0-9A-F]+\/[0-9A-F]{32}\/ssh-step\.sh$/);
+    expect(step.command).toMatch(/^bash assets\/etcd_host-scripts_[0-9A-F]+\/[0-9A-F]{32}\/ssh-step\.sh$/);
     expect(Object.values(step.environment).every((v) => /^\$\{self\.input\.[a-z_]+\}$/.test(v as string))).toBe(true);
     expect(Object.keys(step.environment).sort()).toEqual(
       [

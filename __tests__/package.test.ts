@@ -101,22 +101,22 @@ describe('the npm package', () => {
 
   test("the host scripts inside the synthesized stack are byte-identical to the repository's", () => {
     const tf = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
-    const asReceived = (text: string): string => text.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
     const scriptsDir = join(ROOT, 'src', 'host', 'scripts');
     const compared: string[] = [];
-    for (const f of Object.values(tf.resource.local_file) as Array<{ filename: string; content: string }>) {
-      const name = f.filename.split('/').pop() as string;
-      if (!name.endsWith('.sh')) continue;
-      expect({ file: f.filename, identical: asReceived(f.content) === readFileSync(join(scriptsDir, name), 'utf8') }).toEqual({
-        file: f.filename,
+    // One copy in the stack's assets: what every member uploads, and where ssh-step.sh runs from
+    // (destroy-time steps run where terraform runs).
+    const upload = (tf.resource.terraform_data.etcd_member_e1.provisioner as Array<Record<string, { source?: string }>>).find((p) => p.file?.source)?.file
+      ?.source as string;
+    const assetDir = join(stackDir, upload.replace(/^\$\{path\.module\}\//, ''));
+    for (const name of readdirSync(assetDir)) {
+      expect({ name, identical: readFileSync(join(assetDir, name), 'utf8') === readFileSync(join(scriptsDir, name), 'utf8') }).toEqual({
+        name,
         identical: true,
       });
       compared.push(name);
     }
-    // ssh-step.sh runs where terraform runs (destroy-time steps): it ships as an asset of the stack.
     const step = tf.resource.terraform_data.etcd_membership.provisioner[0]['local-exec'].command.replace(/^bash /, '');
-    expect(readFileSync(join(stackDir, step), 'utf8')).toBe(readFileSync(join(scriptsDir, 'ssh-step.sh'), 'utf8'));
-    compared.push('ssh-step.sh');
+    expect(join(stackDir, step)).toBe(join(assetDir, 'ssh-step.sh'));
     expect(new Set(compared)).toEqual(new Set(readdirSync(scriptsDir).filter((n) => n.endsWith('.sh'))));
   });
 

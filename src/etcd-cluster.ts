@@ -3,6 +3,7 @@ import { Annotations, Fn, TerraformLocal, TerraformVariable } from 'cdktf';
 import type { ResolvedCluster } from './config/resolved';
 import type { EtcdClusterProps } from './config/types';
 import { validateClusterSpec } from './config/validate';
+import { HostScriptsAsset } from './files/host-scripts';
 import { MemberBundle, sharedBundleTexts } from './files/member-bundle';
 import { EtcdHealthCheck } from './health/health-check';
 import { ClusterIdentity } from './identity/cluster-identity';
@@ -87,10 +88,11 @@ export class EtcdCluster extends Construct {
     const members: Record<string, EtcdMemberParts> = {};
     const provisioners: TerraformData[] = [];
     const shared = sharedBundleTexts(cluster);
+    const scripts = new HostScriptsAsset(this, 'host-scripts');
     for (const member of active) {
       const scopeOf = new Construct(this, `member-${member.name}`);
       const bundle = new MemberBundle(scopeOf, 'bundle', { cluster, member, pki: this.pki, identity: this.identity.refs, shared });
-      const provisioner = new EtcdMemberProvisioner(scopeOf, 'provisioner', { cluster, member, pki: this.pki, bundle, privateKey, localTarball });
+      const provisioner = new EtcdMemberProvisioner(scopeOf, 'provisioner', { cluster, member, pki: this.pki, bundle, scripts, privateKey, localTarball });
       members[member.name] = { bundle, provisioner };
       provisioners.push(provisioner.resource);
     }
@@ -114,7 +116,7 @@ export class EtcdCluster extends Construct {
     const joins = Object.values(members).flatMap((parts) => (parts.join ? [parts.join.resource] : []));
     // Everything of a member is destroyed only after its membership instance: when leaving fails
     // (an unreachable host), nothing of that member is gone.
-    this.membership = new ClusterMembership(this, 'membership', { cluster, after: [...provisioners, ...joins, ...removals] });
+    this.membership = new ClusterMembership(this, 'membership', { cluster, scripts, after: [...provisioners, ...joins, ...removals] });
     this.healthCheck = new EtcdHealthCheck(this, 'health', { cluster, gates, after: [this.membership.resource], privateKey });
     this.clientEndpoints = clientEndpoints(cluster);
     this.kubeadmClusterConfiguration = kubeadmClusterConfiguration(cluster);

@@ -78,7 +78,8 @@ describe('login users', () => {
     const files = Object.values(data).flatMap((r) =>
       (r.provisioner ?? []).map((p) => (p as Record<string, { destination?: string }>).file?.destination).filter(Boolean),
     );
-    expect(files.sort()).toEqual([REMOTE_WORK.healthParams, REMOTE_WORK.staging, REMOTE_WORK.staging, REMOTE_WORK.staging].sort());
+    // per member: the host scripts, then the bundle
+    expect(files.sort()).toEqual([REMOTE_WORK.healthParams, ...Array(6).fill(REMOTE_WORK.staging)].sort());
   });
 
   test('changing the login user re-provisions members but never replaces a membership instance or the bootstrap', () => {

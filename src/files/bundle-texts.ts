@@ -1,12 +1,11 @@
 /**
  * The text files of a member's bundle, each with the sha256 the provisioner's triggers record.
- * The files every member holds alike (membership.env, the snapshot units, the host scripts) are
- * rendered, escaped and hashed once per cluster, not once per member: for 51 members that was
- * some 2 MB of hashing and a membership list rendered 51 times over.
+ * The files every member holds alike (membership.env, the snapshot units) are rendered, escaped
+ * and hashed once per cluster, not once per member (the host scripts are not in the bundle at
+ * all: HostScriptsAsset).
  */
 import type { ResolvedCluster } from '../config/resolved';
 import { renderMembership } from '../host/params';
-import { hostScript } from '../host/scripts';
 import { renderSnapshotService, renderSnapshotTimer } from '../host/units';
 import { sha256Hex } from '../private/sha256';
 import { terraformLiteral } from '../private/terraform-literal';
@@ -28,10 +27,6 @@ export interface SharedBundleTexts {
   /** Present when scheduled snapshots are enabled. */
   readonly snapshots?: { readonly service: BundleText; readonly timer: BundleText };
   readonly membership: BundleText;
-  readonly lib: BundleText;
-  readonly provision: BundleText;
-  readonly ops: BundleText;
-  readonly health: BundleText;
 }
 
 /** Renders the files every member's bundle holds alike, once for the cluster. */
@@ -41,9 +36,5 @@ export function sharedBundleTexts(cluster: ResolvedCluster): SharedBundleTexts {
       snapshots: { service: literalBundleText(renderSnapshotService(cluster)), timer: literalBundleText(renderSnapshotTimer(cluster)) },
     }),
     membership: literalBundleText(renderMembership(cluster)),
-    lib: literalBundleText(hostScript('lib.sh')),
-    provision: literalBundleText(hostScript('provision.sh')),
-    ops: literalBundleText(hostScript('etcd-ops.sh')),
-    health: literalBundleText(hostScript('health.sh')),
   };
 }

@@ -45,8 +45,9 @@ export interface MemberBundleProps {
 /**
  * Everything one member receives, as local files in one directory that the provisioner uploads
  * as a whole: kubeadm's PKI tree under `pki/` (keys in `local_sensitive_file`, 0600; certs 0644;
- * directories 0700), the systemd units, the static host scripts, and the two generated files that
- * drive them: `params.env` (every per-member value) and `manifest.tsv` (what goes where).
+ * directories 0700), the systemd units, and the generated files that drive the host scripts
+ * (uploaded beside the bundle from the stack's one copy, HostScriptsAsset): `params.env` (every
+ * per-member value), `membership.env` and `manifest.tsv` (what goes where).
  */
 export class MemberBundle extends Construct {
   readonly dir: string;
@@ -89,10 +90,6 @@ export class MemberBundle extends Construct {
       [BUNDLE.params]: bundleText(renderParams(cluster, member, props.identity)),
       [BUNDLE.manifest]: literalBundleText(renderManifest(memberManifest(cluster, member))),
       [BUNDLE.membership]: shared.membership,
-      [BUNDLE.lib]: shared.lib,
-      [BUNDLE.provision]: shared.provision,
-      [BUNDLE.ops]: shared.ops,
-      [BUNDLE.health]: shared.health,
     };
     this.textFiles = Object.fromEntries(Object.entries(texts).map(([path, t]) => [path, t.content]));
     this.textFileSha256 = Object.fromEntries(Object.entries(texts).map(([path, t]) => [path, t.sha256]));

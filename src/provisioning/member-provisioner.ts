@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { Construct } from 'constructs';
 import { Fn, Op } from 'cdktf';
 import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
+import type { HostScriptsAsset } from '../files/host-scripts';
 import type { MemberBundle } from '../files/member-bundle';
 import { BUNDLE, REMOTE_WORK } from '../host/layout';
 import type { EtcdPki } from '../pki/etcd-pki';
@@ -18,6 +19,8 @@ export interface EtcdMemberProvisionerProps {
   readonly pki: EtcdPki;
   /** The member's local files, uploaded as a whole. */
   readonly bundle: MemberBundle;
+  /** The host scripts, uploaded beside the bundle. */
+  readonly scripts: HostScriptsAsset;
   /**
    * Terraform expression of the SSH private key.
    * @default undefined: the SSH agent
@@ -32,7 +35,7 @@ export interface EtcdMemberProvisionerProps {
 
 /**
  * One member over SSH: the SSH user's private work dir (0700, in its home) with a clean staging
- * dir, the bundle uploaded into it, then provision.sh as root (through sudo for other users):
+ * dir, the host scripts and the bundle uploaded into it, then provision.sh as root (through sudo for other users):
  * install etcd, place the manifest's files root-owned, start or restart without blocking, and
  * remove the staging dir. Re-runs whenever one of the member's triggers changes (member-triggers.ts).
  */
@@ -43,7 +46,7 @@ export class EtcdMemberProvisioner extends Construct {
   constructor(scope: Construct, id: string, props: EtcdMemberProvisionerProps) {
     super(scope, id);
     const { cluster, member, bundle } = props;
-    this.triggers = memberTriggers(cluster, member, props.pki, bundle);
+    this.triggers = memberTriggers(cluster, member, props.pki, bundle, props.scripts);
     const connection = sshConnection(cluster, member, member.sshHost, props.privateKey);
     // The first script cannot sit in the work dir it makes: it runs from the home directory. After
     // each script, Terraform overwrites it with an empty file (its own cleanup): those blanks, once a
@@ -65,6 +68,7 @@ export class EtcdMemberProvisioner extends Construct {
         connection,
         provisioners: [
           { type: 'remote-exec', inline: [terraformLiteral(firstContact)], connection: { ...connection, scriptPath: REMOTE_WORK.firstScript } },
+          { type: 'file', source: `${props.scripts.dir}/`, destination: REMOTE_WORK.staging },
           { type: 'file', source: `${bundle.dir}/`, destination: REMOTE_WORK.staging },
           ...(tarballPath ? [{ type: 'file' as const, source: tarballPath, destination: `${REMOTE_WORK.staging}/${BUNDLE.localTarball}` }] : []),
           { type: 'remote-exec', inline: [asRoot(cluster, [`${REMOTE_WORK.staging}/${BUNDLE.provision}`])] },

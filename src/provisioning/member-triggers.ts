@@ -1,6 +1,8 @@
 import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
+import type { HostScriptsAsset } from '../files/host-scripts';
 import { MemberBundle, pemOf } from '../files/member-bundle';
 import { BUNDLE } from '../host/layout';
+import { HOST_SCRIPTS } from '../host/scripts';
 import type { EtcdPki } from '../pki/etcd-pki';
 
 /**
@@ -15,7 +17,13 @@ import type { EtcdPki } from '../pki/etcd-pki';
  * (SSH host, port, keys, bastion), which never changes what runs there; and membership.env (the spec's member list), so that adding
  * or removing another member does not re-provision this one.
  */
-export function memberTriggers(cluster: ResolvedCluster, member: ResolvedMember, pki: EtcdPki, bundle: MemberBundle): Record<string, string> {
+export function memberTriggers(
+  cluster: ResolvedCluster,
+  member: ResolvedMember,
+  pki: EtcdPki,
+  bundle: MemberBundle,
+  scripts: HostScriptsAsset,
+): Record<string, string> {
   const triggers: Record<string, string> = {
     member: member.name,
     address: member.address,
@@ -25,6 +33,8 @@ export function memberTriggers(cluster: ResolvedCluster, member: ResolvedMember,
   for (const [path, sha256] of Object.entries(bundle.textFileSha256)) {
     if (path !== BUNDLE.membership) triggers[`${path}_sha256`] = sha256;
   }
+  // The scripts the hosts run (ssh-step.sh runs on the applying machine: not a member's input).
+  for (const name of HOST_SCRIPTS) if (name !== 'ssh-step.sh') triggers[`${name}_sha256`] = scripts.sha256[name];
   for (const f of bundle.pkiFiles) {
     if (!f.sensitive) triggers[f.bundlePath] = `\${sha256(${pemOf(pki, member, f.item).address})}`;
   }

@@ -1,9 +1,7 @@
-import * as path from 'node:path';
-import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ResolvedCluster } from '../config/resolved';
 import { hostLayout } from '../host/layout';
-import { HOST_SCRIPTS_DIR } from '../host/scripts';
+import type { HostScriptsAsset } from '../files/host-scripts';
 import { named } from '../private/names';
 import { shellCommand } from '../private/shell-quote';
 import { TerraformData } from '../private/terraform-data';
@@ -18,6 +16,8 @@ export interface ClusterMembershipProps {
   readonly cluster: ResolvedCluster;
   /** Every member's provisioner and removal: leaving happens before they are replaced. */
   readonly after: readonly TerraformData[];
+  /** The host scripts: ssh-step.sh runs from the stack's copy. */
+  readonly scripts: HostScriptsAsset;
 }
 
 /**
@@ -84,7 +84,7 @@ export class ClusterMembership extends Construct {
 
     // The step runs ssh-step.sh on the applying machine, shipped in the synthesized stack's assets:
     // a relative path, because the stack may be planned in one place and destroyed in another.
-    const script = new TerraformAsset(this, 'ssh-step', { path: path.join(HOST_SCRIPTS_DIR, 'ssh-step.sh'), type: AssetType.FILE });
+    const script = `${props.scripts.relativeDir}/ssh-step.sh`;
     const input = (field: string): string => `\${self.input.${field}}`;
     const environment: Record<string, string> = {
       ETCD_SSH_MEMBER: input('member'),
@@ -103,6 +103,6 @@ export class ClusterMembership extends Construct {
       ETCD_SSH_BASTION_KEY_FILE: input('bastion_key_file'),
     };
     // cdktf's provisioner types have no `when`; the raw block says it.
-    this.resource.addOverride('provisioner', [{ 'local-exec': { when: 'destroy', command: shellCommand(['bash', script.path]), environment } }]);
+    this.resource.addOverride('provisioner', [{ 'local-exec': { when: 'destroy', command: shellCommand(['bash', script]), environment } }]);
   }
 }
