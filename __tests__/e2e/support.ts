@@ -107,49 +107,9 @@ export function tracesOf(needle: string): string[] {
   return [...new Set(traces)];
 }
 
-export interface WriterReport {
-  writes: number;
-  failures: number;
-  /** Longest time between two successful writes (or from the start to the first), in ms. */
-  maxGapMs: number;
-  lastKey: number;
-  /** The numbers n of the keys `/writer/<n>` whose put was acknowledged. */
-  acked: number[];
-}
-
-/**
- * Writes `/writer/<n>` continuously through the given endpoints (the client balancer fails over)
- * until stopped: the measure of availability during a rolling change.
- */
-export function startWriter(d: LabDeployment, endpoints: string[]): { stop: () => Promise<WriterReport> } {
-  let stopped = false;
-  const report: WriterReport = { writes: 0, failures: 0, maxGapMs: 0, lastKey: 0, acked: [] };
-  let last = Date.now();
-  const loop = (async () => {
-    for (let n = 1; !stopped; n++) {
-      const r = await d.etcdctl(['put', `/writer/${String(n).padStart(6, '0')}`, `w${n}`], endpoints);
-      const now = Date.now();
-      if (r.code === 0) {
-        report.writes++;
-        report.lastKey = n;
-        report.acked.push(n);
-        report.maxGapMs = Math.max(report.maxGapMs, now - last);
-        last = now;
-      } else {
-        report.failures++;
-      }
-      await new Promise((res) => setTimeout(res, 50));
-    }
-  })();
-  return {
-    stop: async () => {
-      stopped = true;
-      await loop;
-      report.maxGapMs = Math.max(report.maxGapMs, Date.now() - last);
-      return report;
-    },
-  };
-}
+// The writer lives with the lab (the benchmark measures write gaps with it too).
+export { startWriter } from '../../test-doubles/lab/writer';
+export type { WriterReport } from '../../test-doubles/lab/writer';
 
 /** Polls until etcdctl endpoint health --cluster passes through the given endpoints. */
 export async function waitClusterHealthy(d: LabDeployment, endpoints?: string[], seconds = 60): Promise<void> {
