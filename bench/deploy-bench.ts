@@ -1,14 +1,15 @@
 // One first deploy onto lab hosts, timed: LabDeployment synthesizes and runs `init` with the
-// engine (terraform or tofu), then `apply` is spawned here (same namespace, cwd, binary and
-// environment as LabDeployment uses) so that every output line is timestamped as it arrives.
+// engine (terraform or tofu), then `apply` is spawned here (timed-engine.ts: same namespace, cwd,
+// binary and environment as LabDeployment uses) so that every output line is timestamped as it
+// arrives. The release is any the lab publishes (the rolling upgrade starts from an older one).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Engine, LabDeployment, labClusterSpec } from '../test-doubles/lab/deploy';
 import { Lab, LabHost } from '../test-doubles/lab/lab';
 import { PublishedRelease } from '../test-doubles/lab/artefacts';
 import { deployMilestones, deployPhases } from './phases';
-import { DeployRun, HostState, ReplanRun } from './results';
-import { formatTimedLines, runTimed } from './timed-process';
+import { DeployRun, HostState } from './results';
+import { EngineCall, runEngineTimed } from './timed-engine';
 
 export interface DeployOptions {
   readonly scenario: string;
@@ -30,6 +31,9 @@ function loggedMs(workDir: string, engine: Engine, command: string): number {
   return Number(m[1]);
 }
 
+/** How to run the engine in a deployment's stack, as LabDeployment does. */
+export const engineCall = (d: LabDeployment): EngineCall => ({ binary: d.binary, env: d.env, cwd: d.stackDir });
+
 export interface TimedDeploy {
   readonly run: DeployRun;
   readonly deployment: LabDeployment;
@@ -46,10 +50,8 @@ export async function deployOnce(lab: Lab, release: PublishedRelease, opts: Depl
   const initMs = loggedMs(opts.workDir, engine, 'init');
 
   const extra = opts.parallelism ? [`-parallelism=${opts.parallelism}`] : [];
-  const argv = ['ip', 'netns', 'exec', lab.controllerNetns, deployment.binary, 'apply', '-auto-approve', '-input=false', '-no-color', ...extra];
-  const r = await runTimed(argv, { cwd: deployment.stackDir, env: { ...process.env, ...deployment.env }, timeoutMs: 600_000 });
   const log = path.join(opts.workDir, `apply-timed.log`);
-  fs.writeFileSync(log, `$ ${argv.join(' ')}\n# exit ${r.code} after ${Math.round(r.wallMs)} ms\n${formatTimedLines(r.lines)}\n`);
+  const r = await runEngineTimed(lab, engineCall(deployment), ['apply', '-auto-approve', '-input=false', '-no-color', ...extra], log);
   if (r.code !== 0) throw new Error(`${opts.scenario}: ${engine} apply exited ${r.code}; see ${log}`);
 
   let milestones;
@@ -80,11 +82,4 @@ export async function deployOnce(lab: Lab, release: PublishedRelease, opts: Depl
       log,
     },
   };
-}
-
-/** `terraform plan -detailed-exitcode` of the deployed cluster: must be 0 (no change). */
-export async function replanOnce(d: TimedDeploy, scenario: string): Promise<ReplanRun> {
-  const p = await d.deployment.plan();
-  if (p.code !== 0) throw new Error(`${scenario}: plan -detailed-exitcode exited ${p.code} (0 = no change expected); see ${p.log}`);
-  return { scenario, round: d.run.round, members: d.run.members, code: p.code, totalMs: p.ms, log: p.log };
 }

@@ -1,18 +1,26 @@
 // The lab part of the benchmark, in rounds. Each round boots a fresh 5-host lab and runs, on it,
-// one of each scenario; between scenarios the used hosts are wiped (fresh-hosts.ts), so every run
-// is a first deploy (checked: every member must log "installed etcd"). Interleaving deploys and
-// floors inside a round exposes them to the same machine load. The lab goes down in `finally`.
+// one of each scenario; between first deploys the used hosts are wiped (fresh-hosts.ts), so every
+// deploy is a first deploy (checked: every member must log "installed etcd"). The deployed
+// 3-member cluster of the first deploy is then used, before it is wiped, for the no-change plans
+// (re-plan and the empty stack's plan, interleaved), one member's restart floor (each member
+// once, the leader last), the one-member change and the rolling renewal. Interleaving inside a round exposes a
+// measurement and its floor to the same machine load. The lab goes down in `finally`.
 import * as path from 'node:path';
 import { providersDescription } from '../toolchain/providers';
 import { Lab } from '../test-doubles/lab/lab';
-import { deployOnce, replanOnce } from './deploy-bench';
+import { oneMemberChange, rollingRenewal, rollingUpgrade } from './day2-bench';
+import { deployOnce, engineCall } from './deploy-bench';
 import { floorOnce } from './floor';
 import { wipeHosts } from './fresh-hosts';
+import { prepareEmptyStack, timedPlan } from './plan-bench';
+import { leaderLast, restartFloorOnce } from './restart-floor';
 import { LabResults } from './results';
-import { SCENARIOS } from './scenarios';
+import { SCENARIOS, UPGRADE_FROM } from './scenarios';
 
 export interface LabBenchOptions {
   readonly rounds: number;
+  /** Run the rolling upgrade (a cluster deployed at UPGRADE_FROM first, untimed). */
+  readonly upgrade: boolean;
   readonly outDir: string;
   /** Progress, one line per step. */
   readonly progress: (s: string) => void;
@@ -20,10 +28,13 @@ export interface LabBenchOptions {
   readonly labLog: (s: string) => void;
 }
 
+/** No-change plans per round, of the deployed cluster and of the empty stack each. */
+export const PLAN_REPS = 3;
+
 const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
 export async function runLabBench(opts: LabBenchOptions): Promise<LabResults> {
-  const results: LabResults = { providers: providersDescription(), rounds: [], deploys: [], floors: [], replans: [] };
+  const results: Required<LabResults> = { providers: providersDescription(), rounds: [], deploys: [], floors: [], replans: [], restarts: [], changes: [] };
   for (let round = 1; round <= opts.rounds; round++) {
     const say = (s: string): void => opts.progress(`[bench] lab round ${round}/${opts.rounds}: ${s}`);
     const upStarted = Date.now();
@@ -32,6 +43,7 @@ export async function runLabBench(opts: LabBenchOptions): Promise<LabResults> {
     say(`lab ${lab.name} up in ${secs(upMs)} (rootfs ${lab.timings.rootfsMode ?? '?'})`);
     try {
       const release = await lab.publishEtcdRelease();
+      const older = opts.upgrade ? await lab.publishEtcdRelease(UPGRADE_FROM) : undefined;
       const three = lab.hosts.slice(0, 3);
       const five = lab.hosts.slice(0, 5);
       const dir = (name: string): string => path.resolve(opts.outDir, `round-${round}`, name);
@@ -39,9 +51,33 @@ export async function runLabBench(opts: LabBenchOptions): Promise<LabResults> {
       const d3 = await deployOnce(lab, release, { scenario: SCENARIOS.deploy3, round, hosts: three, hostState: 'new', workDir: dir('deploy-3') });
       results.deploys.push(d3.run);
       say(`${SCENARIOS.deploy3}: init ${secs(d3.run.initMs)} + apply ${secs(d3.run.applyMs)}`);
-      const replan = await replanOnce(d3, SCENARIOS.replan3);
-      results.replans.push(replan);
-      say(`${SCENARIOS.replan3}: ${secs(replan.totalMs)} (exit ${replan.code})`);
+
+      // No-change plans: the deployed cluster's and the empty stack's, alternating.
+      const deployed = engineCall(d3.deployment);
+      const empty = await prepareEmptyStack(lab, deployed, dir('empty-stack'));
+      for (let i = 1; i <= PLAN_REPS; i++) {
+        const replan = await timedPlan(lab, deployed, { scenario: SCENARIOS.replan3, round, members: 3, logFile: dir(`plans/replan-${i}.log`) });
+        const emptyPlan = await timedPlan(lab, empty, { scenario: SCENARIOS.emptyPlan, round, members: 0, logFile: dir(`plans/empty-${i}.log`) });
+        results.replans.push(replan, emptyPlan);
+        say(`${SCENARIOS.replan3} ${secs(replan.totalMs)} (${replan.refreshed} refreshed), ${SCENARIOS.emptyPlan} ${secs(emptyPlan.totalMs)}`);
+      }
+
+      // Each member once, the leader last: both roles in the figure (a leader hands its leadership over).
+      for (const host of await leaderLast(lab, three)) {
+        const r = await restartFloorOnce(lab, { scenario: SCENARIOS.restartFloor, round, host, logFile: dir(`restart-floor-${host.name}.log`) });
+        results.restarts.push(r);
+        say(
+          `${SCENARIOS.restartFloor} ${host.name}${r.wasLeader ? ' (leader)' : ''}: ${secs(r.totalMs)} (etcd: stop ${secs(r.phases.stop)}, start ${secs(r.phases.start)}, healthy ${secs(r.phases.health)} later)`,
+        );
+      }
+
+      const day2 = { round, hosts: three };
+      const c1 = await oneMemberChange(lab, d3.deployment, three[1], { ...day2, logFile: dir('deploy-3/one-member-change-apply-timed.log') });
+      results.changes.push(c1);
+      say(`${SCENARIOS.change1} (${three[1].name}): apply ${secs(c1.applyMs)}`);
+      const renewal = await rollingRenewal(lab, d3.deployment, { ...day2, logFile: dir('deploy-3/renewal-apply-timed.log') });
+      results.changes.push(renewal);
+      say(`${SCENARIOS.renewal}: apply ${secs(renewal.applyMs)}, longest write gap ${secs(renewal.writer?.maxGapMs ?? NaN)}`);
       await wipeHosts(lab, three);
 
       const t3 = await deployOnce(lab, release, {
@@ -95,6 +131,23 @@ export async function runLabBench(opts: LabBenchOptions): Promise<LabResults> {
       });
       results.deploys.push(p1.run);
       say(`${SCENARIOS.deploy3p1}: init ${secs(p1.run.initMs)} + apply ${secs(p1.run.applyMs)}`);
+
+      if (older) {
+        // Untimed: a first deploy at the older release (checked like any first deploy), then the upgrade.
+        await wipeHosts(lab, three);
+        const base = await deployOnce(lab, older, {
+          scenario: `deploy 3 at ${UPGRADE_FROM}`,
+          round,
+          hosts: three,
+          hostState: 'wiped',
+          workDir: dir('upgrade-3'),
+        });
+        const upgrade = await rollingUpgrade(lab, base.deployment, release, { ...day2, logFile: dir('upgrade-3/upgrade-apply-timed.log') });
+        results.changes.push(upgrade);
+        say(
+          `${SCENARIOS.upgrade} (${UPGRADE_FROM} → ${release.version}): apply ${secs(upgrade.applyMs)}, longest write gap ${secs(upgrade.writer?.maxGapMs ?? NaN)}`,
+        );
+      }
     } finally {
       const downStarted = Date.now();
       await lab.down();

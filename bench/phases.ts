@@ -19,6 +19,11 @@ export interface DeployMilestones {
   /** Last line that says a member starts or bootstraps etcd (null when the script says neither). */
   lastStartLine: number | null;
   lastMemberComplete: number;
+  /**
+   * The last terraform_data other than the health check complete: the cluster started (member
+   * provisioners, the bootstrap, join checks, membership records). Absent in older results.
+   */
+  lastStartComplete?: number;
   healthComplete: number;
   wall: number;
 }
@@ -73,6 +78,12 @@ export function deployMilestones(lines: readonly TimedLine[], wallMs: number, me
     lastInstalled: Math.max(...installed),
     lastStartLine: startLines.length > 0 ? Math.max(...startLines) : null,
     lastMemberComplete: Math.max(...complete),
+    lastStartComplete: one(
+      lines,
+      new RegExp(`^terraform_data\\.${p}_(?!health_check:)[\\w-]+(?:\\[[^\\]]*\\])?: Creation complete`),
+      'creation complete',
+      'last',
+    ),
     healthComplete: one(lines, new RegExp(`^terraform_data\\.${p}_health_check: Creation complete`), 'health check creation complete'),
     wall: wallMs,
   };
@@ -91,7 +102,8 @@ function consecutive(names: readonly string[], marks: readonly number[]): Record
 }
 
 export function deployPhases(m: DeployMilestones): Phases {
-  return consecutive(DEPLOY_PHASES, [m.firstCreating, m.lastPkiComplete, m.lastInstalled, m.lastMemberComplete, m.healthComplete, m.wall]);
+  const started = m.lastStartComplete ?? m.lastMemberComplete;
+  return consecutive(DEPLOY_PHASES, [m.firstCreating, m.lastPkiComplete, m.lastInstalled, started, m.healthComplete, m.wall]);
 }
 
 /** Milestones of the floor script's `[floor NAME] installed|started` and `[floor] healthy` lines. */

@@ -1,7 +1,11 @@
-// results.md: the tables (targets, synth, lab deploy, ratios) in markdown. Pure: no I/O.
+// results.md: the tables (targets, synth, lab deploys, plans and changes, ratios) in markdown.
+// Pure: no I/O.
+import { CHANGE_LABEL } from './explain';
+import { ChangePhase } from './change-phases';
 import { BenchResults } from './results';
+import { SCENARIOS, UPGRADE_FROM } from './scenarios';
 import { Spread } from './stats';
-import { PHASE_LABEL, PHASE_ORDER, ScenarioRow, Summary } from './summary';
+import { OpsRow, PHASE_LABEL, PHASE_ORDER, rollingBound, ScenarioRow, Summary, windowsText } from './summary';
 
 const sec = (ms: number | undefined | null): string => (ms === undefined || ms === null || !Number.isFinite(ms) ? '—' : (ms / 1000).toFixed(2));
 const signed = (ms: number): string => `${ms < 0 ? '−' : '+'}${sec(Math.abs(ms))}`;
@@ -53,11 +57,52 @@ function labTable(summary: Summary): string {
   );
 }
 
+const phaseLabel = (r: OpsRow, phase: string): string => (r.kind === 'change' ? CHANGE_LABEL[phase as ChangePhase] : phase);
+
+/** What each row stands against, and what else the run recorded. */
+function opsNotes(r: OpsRow, summary: Summary): string {
+  const floor = summary.ops.find((o) => o.kind === 'restart-floor');
+  const empty = summary.ops.find((o) => o.kind === 'plan' && o.members === 0);
+  const notes: string[] = [];
+  if (r.kind === 'plan') {
+    notes.push(`${r.refreshed ?? '?'} resources refreshed`);
+    if (r.members > 0 && empty) notes.push(`${times(r.total.median / empty.total.median)} the empty plan`);
+  }
+  if (r.kind === 'restart-floor') {
+    notes.push(`etcd's own part ${cell(r.etcdPart)}`);
+    if (r.byRole?.leader) notes.push(`led before: ${sec(r.byRole.leader.median)} (${r.byRole.leader.n})`);
+    if (r.byRole?.follower) notes.push(`did not lead: ${sec(r.byRole.follower.median)} (${r.byRole.follower.n})`);
+  }
+  if (r.kind === 'change') {
+    notes.push(`restart windows ${windowsText(r.windows, sec)}`);
+    if (floor && r.scenario !== SCENARIOS.change1)
+      notes.push(`bound ${sec(rollingBound(r.members, floor.total.median))} (${times(r.total.median / rollingBound(r.members, floor.total.median))})`);
+    else if (floor) notes.push(`${times(r.total.median / floor.total.median)} the restart floor`);
+    if (r.writer) notes.push(`longest write gap ${sec(r.writer.maxGap.max)} (${r.writer.writes} writes, ${r.writer.failures} failed)`);
+  }
+  return notes.join('; ');
+}
+
+function opsTable(summary: Summary): string {
+  return table(
+    ['scenario', 'runs', 'median s', 'range s', 'phases of the median run, s', 'notes'],
+    summary.ops.map((r) => [
+      r.scenario,
+      String(r.total.n),
+      sec(r.total.median),
+      range(r.total),
+      r.phaseOrder.map((p) => `${phaseLabel(r, p)} ${sec(r.phases[p])}`).join(' · '),
+      opsNotes(r, summary),
+    ]),
+    ['l', 'r', 'r', 'r', 'l', 'l'],
+  );
+}
+
 export function renderMarkdown(results: BenchResults, summary: Summary, chartFile: string): string {
   const m = results.machine;
   const src = results.source;
   const out: string[] = [];
-  out.push('# Benchmark: synth and lab deploy against their floors', '');
+  out.push('# Benchmark: synth, lab deploys and changes against their floors', '');
   out.push(
     `\`npm run bench${results.quick ? ' -- --quick' : ''}\` of ${results.startedAt}, ${(results.durationMs / 1000).toFixed(0)} s of measuring, on ` +
       `${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}, terraform ${m.terraform}${m.tofu ? `, OpenTofu ${m.tofu}` : ''}; ` +
@@ -104,13 +149,32 @@ export function renderMarkdown(results: BenchResults, summary: Summary, chartFil
         'A deploy is `terraform init` + `terraform apply` (10-way parallelism unless said) until the health-check provisioner passed; ' +
         'the floor is bench/floor.sh: the same tarball, certificates and etcd flags over plain parallel SSH, then `etcdctl endpoint health --cluster`. ' +
         'Phases are those of the median run, in seconds, back to back: plan = until the first resource is created; PKI = until the last tls_/local_ resource; ' +
-        'install = until the last member logged "installed etcd"; start = until the last member provisioner finished; health = until the health check passed; finish = until terraform exited.',
+        'install = until the last member logged "installed etcd"; start = until the last terraform_data but the health check finished (the member provisioners, and the steps that start etcd: bootstrap, join checks, membership records); health = until the health check passed; finish = until terraform exited.',
       '',
       labTable(summary),
       '',
       (results.lab.providers ?? 'unknown') === 'stand-in'
         ? "Providers: the repository's stand-ins for hashicorp/tls, null and local (test doubles: node processes; the tls one generates keys one at a time), not HashiCorp's."
         : `Providers: ${results.lab.providers ?? 'unknown'}, the same for both engines. Engine: Terraform ${m.terraform} for every scenario but "deploy 3 (OpenTofu)", which ran OpenTofu ${m.tofu ?? '(version not recorded)'}.`,
+      '',
+    );
+  }
+  if (summary.ops.length > 0) {
+    const upgraded = summary.ops.some((r) => r.scenario === SCENARIOS.upgrade);
+    out.push(
+      '## Lab: plans, restarts and changes on a deployed cluster',
+      '',
+      "On the 3-member cluster of each round's first deploy, in this order: " +
+        '**re-plan 3** (`terraform plan -detailed-exitcode` of the deployed cluster) alternating with **empty plan** (the same command on a stack with the same required_providers and provider blocks and nothing else, `init` untimed, same provider mirror and environment); both must exit 0; phases: load = until the first "Refreshing state...", refresh = until "No changes.", finish = exit. ' +
+        "**restart floor**: over plain SSH to one member (each member once per round), `systemctl restart etcd`, then `etcdctl endpoint health --cluster` with the member's healthcheck-client certificate every 0.1 s until healthy (bench/restart-floor.sh); connect = the SSH session; stop and start = `systemctl restart` as timed on the host, split where systemd saw the old etcd gone; health = until healthy (stop + start + health is etcd's own part); its MainPID must change. " +
+        "**one-member change**: an extra SAN on e2's certificates, `terraform apply`; only e2's etcd may restart (MainPID before/after). " +
+        `**rolling renewal**: \`pki.certValidityHours: 8000\` re-issues every leaf certificate; every member restarts, one at a time, while a writer puts keys through every member (the e2e day-2 writer); the longest gap between acknowledged writes is reported. ` +
+        (upgraded
+          ? `**rolling upgrade**: a cluster first deployed at etcd ${UPGRADE_FROM} (untimed), then upgraded to the current release, with the writer. `
+          : 'The rolling upgrade did not run (`--quick` leaves it out). ') +
+        'Change phases, back to back: plan = until the first change; PKI = until the last tls_/local_ resource; provision = the other terraform_data steps outside the restarts; stop = the restart windows ("restarting" → "restarted; cluster healthy" in the host scripts\' output) until systemd saw the old etcd gone (the host\'s InactiveEnterTimestamp, same monotonic clock); start = then until the new etcd was ready (ActiveEnterTimestamp); gate = the rest of the windows, the scripts\' health gate; health = until the health check passed; finish = until terraform exited.',
+      '',
+      opsTable(summary),
       '',
     );
   }

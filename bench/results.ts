@@ -1,5 +1,8 @@
 // The shape of bench/results.json: every raw figure of one `npm run bench`.
+import { ChangeMilestones, ChangePhases } from './change-phases';
 import { DeployMilestones, FloorMilestones, Phases } from './phases';
+import { PlanPhases } from './plan-phases';
+import { RestartPhases } from './restart-phases';
 
 export type SynthMode = 'compiled' | 'ts-node';
 
@@ -64,12 +67,69 @@ export interface FloorRun {
   readonly log: string;
 }
 
+/**
+ * One timed `plan -detailed-exitcode` that had to exit 0 (no change): of the deployed cluster
+ * ("re-plan 3"), or of the empty stack with the same providers ("empty plan", members 0).
+ */
 export interface ReplanRun {
   readonly scenario: string;
   readonly round: number;
   readonly members: number;
   readonly code: number;
+  /** Spawn to exit. */
   readonly totalMs: number;
+  readonly log: string;
+  /** Absent in results from before plans were timed line by line. */
+  readonly phases?: PlanPhases;
+  /** Resources the plan refreshed ("Refreshing state..." lines). */
+  readonly refreshed?: number;
+}
+
+/**
+ * One member's restart floor: over plain SSH to the member of a deployed cluster,
+ * `systemctl restart etcd`, then `etcdctl endpoint health --cluster` every 0.1 s until healthy.
+ */
+export interface RestartFloorRun {
+  readonly scenario: string;
+  readonly round: number;
+  readonly member: string;
+  /** Whether the member led the cluster before its restart (its restart then costs an election). */
+  readonly wasLeader: boolean;
+  /** The SSH session, spawn to exit, as seen from the controller. */
+  readonly totalMs: number;
+  /** connect = the session's own cost; restart and health as timed on the host. */
+  readonly phases: RestartPhases;
+  /** Failed health polls before the healthy one. */
+  readonly polls: number;
+  readonly log: string;
+}
+
+/** What the continuous writer saw during a change apply (test-doubles/lab/writer.ts). */
+export interface WriterFigures {
+  readonly writes: number;
+  readonly failures: number;
+  /** Longest time without an acknowledged write, in ms. */
+  readonly maxGapMs: number;
+}
+
+/**
+ * One timed `terraform apply` of a spec edit on a deployed cluster: a one-member change, or a
+ * rolling operation (renewal, upgrade) that restarts every member one at a time.
+ */
+export interface ChangeRun {
+  readonly scenario: string;
+  readonly round: number;
+  /** Members in the cluster. */
+  readonly members: number;
+  /** The members whose etcd restarted (checked: exactly these, by MainPID). */
+  readonly restarted: string[];
+  /** terraform apply, spawn to exit. */
+  readonly applyMs: number;
+  /** Back to back; they add up to applyMs. */
+  readonly phases: ChangePhases;
+  readonly milestones: ChangeMilestones;
+  /** Absent when no writer ran (the one-member change). */
+  readonly writer?: WriterFigures;
   readonly log: string;
 }
 
@@ -91,7 +151,12 @@ export interface LabResults {
   readonly rounds: LabRound[];
   readonly deploys: DeployRun[];
   readonly floors: FloorRun[];
+  /** Re-plans of the deployed cluster and plans of the empty stack, interleaved. */
   readonly replans: ReplanRun[];
+  /** Absent in results from before the restart floor was measured. */
+  readonly restarts?: RestartFloorRun[];
+  /** Absent in results from before change applies were measured. */
+  readonly changes?: ChangeRun[];
 }
 
 export interface MachineInfo {

@@ -81,7 +81,7 @@ async function measure(opts: BenchOptions): Promise<BenchResults> {
 
   const labLogFile = path.join(OUT_DIR, 'lab.log');
   const labLog = (s: string): void => fs.appendFileSync(labLogFile, `${new Date().toISOString()} ${s}\n`);
-  let lab: LabResults = { providers: 'none', rounds: [], deploys: [], floors: [], replans: [] };
+  let lab: LabResults = { providers: 'none', rounds: [], deploys: [], floors: [], replans: [], restarts: [], changes: [] };
   let tofuBinary: string | undefined;
   if (!opts.skipLab) {
     // Checked, installed and built before anything is timed (the first round would do it otherwise).
@@ -107,7 +107,7 @@ async function measure(opts: BenchOptions): Promise<BenchResults> {
     );
   }
   if (!opts.skipLab) {
-    lab = await runLabBench({ rounds: opts.rounds, outDir: path.join(OUT_DIR, 'lab'), progress, labLog });
+    lab = await runLabBench({ rounds: opts.rounds, upgrade: opts.upgrade, outDir: path.join(OUT_DIR, 'lab'), progress, labLog });
   }
   return {
     startedAt: startedAt.toISOString(),

@@ -7,4 +7,12 @@ export const SCENARIOS = {
   floor5: 'floor 5',
   deploy3p1: 'deploy 3 -parallelism=1',
   replan3: 're-plan 3',
+  emptyPlan: 'empty plan (same providers)',
+  restartFloor: 'restart floor (1 member)',
+  change1: 'one-member change',
+  renewal: 'rolling renewal 3',
+  upgrade: 'rolling upgrade 3',
 } as const;
+
+/** The etcd release a cluster is deployed at before the rolling upgrade (etcd's 3.5 → 3.6 path). */
+export const UPGRADE_FROM = '3.5.33';

@@ -11,6 +11,8 @@ export interface TimedLine {
 
 export interface TimedRun {
   readonly code: number;
+  /** CLOCK_MONOTONIC at the spawn, in ms: the clock systemd's *TimestampMonotonic use (lab hosts share it). */
+  readonly startedMonoMs: number;
   /** Wall time from spawn to exit. */
   readonly wallMs: number;
   readonly lines: TimedLine[];
@@ -27,6 +29,7 @@ export interface TimedOptions {
 export function runTimed(argv: string[], opts: TimedOptions = {}): Promise<TimedRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
+    const startedMonoMs = Number(process.hrtime.bigint() / 1000n) / 1000;
     const child = spawn(argv[0], argv.slice(1), { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const lines: TimedLine[] = [];
     const collect = (stream: 'stdout' | 'stderr') => {
@@ -58,7 +61,7 @@ export function runTimed(argv: string[], opts: TimedOptions = {}): Promise<Timed
       if (timer) clearTimeout(timer);
       out.end();
       err.end();
-      resolve({ code: code ?? (signal === 'SIGKILL' ? 137 : 1), wallMs, lines });
+      resolve({ code: code ?? (signal === 'SIGKILL' ? 137 : 1), startedMonoMs, wallMs, lines });
     });
   });
 }

@@ -1,0 +1,249 @@
+// The benchmark's pure parts for what happens on a deployed cluster: phases of no-change plans,
+// of one member's restart floor and of change applies (restart windows, one at a time, placed
+// with the hosts' own start times), and the targets and report rows judged from them. No lab.
+import { changeMilestones, changePhases, restartWindows, withHostTimes } from '../../bench/change-phases';
+import { emptyStackConfig } from '../../bench/plan-bench';
+import { planMilestones, planPhases } from '../../bench/plan-phases';
+import { renderMarkdown } from '../../bench/report';
+import { BenchResults, ChangeRun, ReplanRun, RestartFloorRun } from '../../bench/results';
+import { parseRestartFigures, restartPhases } from '../../bench/restart-phases';
+import { SCENARIOS } from '../../bench/scenarios';
+import { summarize } from '../../bench/summary';
+import { TARGETS } from '../../bench/targets';
+import { checkWriter } from '../../bench/change-bench';
+import { TimedLine } from '../../bench/timed-process';
+
+const at = (t: number, text: string): TimedLine => ({ t, stream: 'stdout', text });
+const ops = (member: string, text: string): string => `terraform_data.etcd_member_${member} (remote-exec): [etcd-ops ${member}] ${text}`;
+
+describe('no-change plans', () => {
+  it('splits a re-plan into load, refresh and finish, and counts the refreshed resources', () => {
+    const lines = [
+      at(700, 'tls_private_key.etcd_ca_key: Refreshing state... [id=ab]'),
+      at(900, 'terraform_data.etcd_membership["e1"]: Refreshing state... [id=cd]'),
+      at(1400, 'No changes. Your infrastructure matches the configuration.'),
+    ];
+    const m = planMilestones(lines, 1450);
+    expect(m).toEqual({ firstRefresh: 700, noChanges: 1400, wall: 1450, refreshed: 2 });
+    expect(planPhases(m)).toEqual({ load: 700, refresh: 700, finish: 50 });
+  });
+
+  it('gives an empty stack all of its plan as load', () => {
+    const m = planMilestones([at(180, 'No changes. Your infrastructure matches the configuration.')], 190);
+    expect(planPhases(m)).toEqual({ load: 180, refresh: 0, finish: 10 });
+    expect(() => planMilestones([at(10, 'Plan: 1 to add')], 20)).toThrow(/No changes/);
+  });
+
+  it('keeps only the providers of the synthesized stack for the empty stack', () => {
+    const providers = { tls: { source: 'hashicorp/tls', version: '4.1.0' }, local: { source: 'hashicorp/local', version: '2.9.0' } };
+    const stack = {
+      terraform: { backend: { local: { path: '../../../terraform.etcd.tfstate' } }, required_providers: providers },
+      provider: { tls: [{}], local: [{}] },
+      resource: { tls_private_key: {} },
+      output: {},
+    };
+    expect(emptyStackConfig(stack)).toEqual({ terraform: { required_providers: providers }, provider: { tls: [{}], local: [{}] } });
+    expect(() => emptyStackConfig({ terraform: {} })).toThrow(/required_providers/);
+  });
+});
+
+describe("one member's restart floor", () => {
+  it("reads the script's figures and splits the SSH session's wall time", () => {
+    const f = parseRestartFigures('restart_ms=1315 health_ms=84 polls=0\n');
+    expect(f).toEqual({ restartMs: 1315, healthMs: 84, polls: 0 });
+    // systemd's own stop (1100 ms) splits the restart; a stop longer than the restart is clamped.
+    expect(restartPhases(1632, f, 1100)).toEqual({ connect: 233, stop: 1100, start: 215, health: 84 });
+    expect(restartPhases(1632, f, 9000)).toMatchObject({ stop: 1315, start: 0 });
+    expect(() => parseRestartFigures('Failed to restart etcd.service')).toThrow(/restart_ms/);
+  });
+});
+
+/** A rolling renewal of e1..e3 as terraform apply -no-color prints it (abridged). */
+const RENEWAL: TimedLine[] = [
+  at(1500, 'terraform_data.etcd_health_check: Destroying... [id=1]'),
+  at(2000, 'tls_locally_signed_cert.etcd_e1_server: Creation complete after 0s [id=2]'),
+  at(3000, 'local_file.etcd_e3_file_pki_etcd_server_crt: Creation complete after 0s [id=3]'),
+  at(3100, 'terraform_data.etcd_member_e1: Creating...'),
+  at(4000, ops('e1', 'waiting for the cluster lock (restart-locked-plain)')),
+  at(4100, ops('e1', 'restarting etcd.service')),
+  at(5100, ops('e1', 'restarted; cluster healthy')),
+  at(5200, ops('e3', 'restarting etcd.service')),
+  at(6200, ops('e3', 'restarted; cluster healthy')),
+  at(6300, ops('e2', 'restarting etcd.service')),
+  at(7300, ops('e2', 'restarted; cluster healthy')),
+  at(7400, 'terraform_data.etcd_member_e2: Creation complete after 4s [id=4]'),
+  at(8000, 'terraform_data.etcd_member_e1_join: Creation complete after 1s [id=5]'),
+  at(8400, 'terraform_data.etcd_health_check: Creation complete after 0s [id=6]'),
+];
+
+describe('change applies', () => {
+  it('reads the restart windows and refuses two at once, or one that never closes', () => {
+    expect(restartWindows(RENEWAL).map((w) => [w.member, w.from, w.to])).toEqual([
+      ['e1', 4100, 5100],
+      ['e3', 5200, 6200],
+      ['e2', 6300, 7300],
+    ]);
+    const overlapping = [at(1, ops('e1', 'restarting etcd.service')), at(2, ops('e2', 'restarting etcd.service'))];
+    expect(() => restartWindows(overlapping)).toThrow(/e2 began restarting while e1 was still restarting/);
+    expect(() => restartWindows([at(1, ops('e1', 'restarting etcd.service'))])).toThrow(/never logged/);
+    expect(() => restartWindows([at(1, ops('e1', 'restarted; cluster healthy'))])).toThrow(/had not begun/);
+    // "no quorum reachable: restarting without waiting" is no window.
+    expect(restartWindows([at(1, ops('e1', 'no quorum reachable: restarting without waiting'))])).toEqual([]);
+  });
+
+  it('requires exactly the expected restarts and a passed health check', () => {
+    expect(() => changeMilestones(RENEWAL, 8500, ['e2'])).toThrow(/expected restarts of e2, the host scripts logged restarts of e1, e2, e3/);
+    expect(() => changeMilestones(RENEWAL.slice(0, -1), 8500, ['e1', 'e2', 'e3'])).toThrow(/health check/);
+  });
+
+  it("makes back-to-back phases; the hosts' stop and ready times split each window into stop, start and gate", () => {
+    const m = changeMilestones(RENEWAL, 8500, ['e1', 'e2', 'e3']);
+    expect(m).toMatchObject({ firstChange: 1500, lastPkiComplete: 3000, lastStepComplete: 8000, healthComplete: 8400, wall: 8500 });
+    // Without host times, every window is stop.
+    expect(changePhases(m)).toEqual({ plan: 1500, pki: 1500, provision: 2000, stop: 3000, start: 0, gate: 0, health: 400, finish: 100 });
+    const windows = withHostTimes(m.windows, {
+      e1: { stopped: 4700, ready: 4800 },
+      e2: { stopped: 6400, ready: 6500 },
+      // A ready time past the window's end (its closing line reached terraform early) is clamped into it.
+      e3: { stopped: 6000, ready: 6250 },
+    });
+    expect(windows.map((w) => [w.member, w.stopped, w.ready])).toEqual([
+      ['e1', 4700, 4800],
+      ['e3', 6000, 6200],
+      ['e2', 6400, 6500],
+    ]);
+    const phases = changePhases({ ...m, windows });
+    expect(phases).toEqual({
+      plan: 1500,
+      pki: 1500,
+      provision: 2000,
+      stop: 600 + 800 + 100,
+      start: 100 + 200 + 100,
+      gate: 300 + 0 + 800,
+      health: 400,
+      finish: 100,
+    });
+    expect(Object.values(phases).reduce((n, v) => n + (v ?? 0), 0)).toBe(8500);
+  });
+
+  it('refuses host times far outside the window (etcd restarted again)', () => {
+    const m = changeMilestones(RENEWAL, 8500, ['e1', 'e2', 'e3']);
+    expect(() => withHostTimes(m.windows, { e1: { stopped: 20_000, ready: 20_500 } })).toThrow(/e1: etcd stopped at \+20000 ms.*restarted again/);
+    expect(() => withHostTimes(m.windows, { e1: { stopped: 4900, ready: 4800 } })).toThrow(/not within/);
+  });
+
+  it('fails a rolling change that lost availability', () => {
+    expect(() => checkWriter({ writes: 120, failures: 1, maxGapMs: 900 }, 'renewal')).not.toThrow();
+    expect(() => checkWriter({ writes: 0, failures: 0, maxGapMs: 900 }, 'renewal')).toThrow(/0 writes/);
+    expect(() => checkWriter({ writes: 50, failures: 9, maxGapMs: 16_000 }, 'renewal')).toThrow(/not available/);
+  });
+});
+
+const plan = (scenario: string, round: number, members: number, totalMs: number, refreshed: number): ReplanRun => ({
+  scenario,
+  round,
+  members,
+  code: 0,
+  totalMs,
+  phases: { load: totalMs / 2, refresh: refreshed > 0 ? totalMs / 2 - 10 : 0, finish: refreshed > 0 ? 10 : totalMs / 2 },
+  refreshed,
+  log: '',
+});
+const restart = (member: string, totalMs: number, wasLeader: boolean): RestartFloorRun => ({
+  scenario: SCENARIOS.restartFloor,
+  round: 1,
+  member,
+  wasLeader,
+  totalMs,
+  phases: { connect: 200, stop: totalMs - 400, start: 100, health: 100 },
+  polls: 0,
+  log: '',
+});
+const change = (scenario: string, applyMs: number, members: string[], writer?: ChangeRun['writer']): ChangeRun => ({
+  scenario,
+  round: 1,
+  members: 3,
+  restarted: members,
+  applyMs,
+  phases: {
+    plan: 500,
+    pki: 200,
+    provision: applyMs - 1000 - 1000 * members.length,
+    stop: 500 * members.length,
+    start: 100 * members.length,
+    gate: 400 * members.length,
+    health: 200,
+    finish: 100,
+  },
+  milestones: {
+    firstChange: 500,
+    lastPkiComplete: 700,
+    lastStepComplete: applyMs - 300,
+    healthComplete: applyMs - 100,
+    wall: applyMs,
+    windows: members.map((m, i) => ({ member: m, from: 3000 + i * 1000, to: 4000 + i * 1000, stopped: 3500 + i * 1000, ready: 3600 + i * 1000 })),
+  },
+  writer,
+  log: '',
+});
+
+const RESULTS: BenchResults = {
+  startedAt: '2026-01-01T00:00:00.000Z',
+  source: { commit: 'abc1234', uncommitted: [] },
+  durationMs: 1000,
+  quick: true,
+  machine: { cpus: 2, cpuModel: 'test', memoryGiB: 24, node: 'v20', terraform: '1.11.4', loadAverageAtStart: [0, 0, 0], loadAverageAtEnd: [0, 0, 0] },
+  synth: { build: { command: 'npm run build', code: 0, ms: 1, errors: [] }, reps: { compiled: 0, tsNode: 0 }, samples: [] },
+  lab: {
+    providers: 'hashicorp/tls 4.1.0, hashicorp/local 2.9.0 (built from their Go modules)',
+    rounds: [],
+    deploys: [],
+    floors: [],
+    replans: [1, 2, 3].flatMap((i) => [plan(SCENARIOS.replan3, 1, 3, 1500 + i * 10, 95), plan(SCENARIOS.emptyPlan, 1, 0, 190 + i, 0)]),
+    restarts: [restart('e1', 1600, true), restart('e2', 1400, false), restart('e3', 1500, false)],
+    changes: [change(SCENARIOS.change1, 2200, ['e2']), change(SCENARIOS.renewal, 20_000, ['e1', 'e3', 'e2'], { writes: 170, failures: 0, maxGapMs: 240 })],
+  },
+};
+
+describe('targets of plans, restarts and changes', () => {
+  const summary = summarize(RESULTS);
+  const target = (name: string) => summary.targets.find((t) => t.target === name)!;
+
+  it('judges the re-plan against the empty plan with the same providers', () => {
+    expect(target(TARGETS.replan)).toMatchObject({ status: 'not met', measured: '7.92× (1.52 s vs 0.19 s)' });
+    expect(target(TARGETS.replan).note).toMatch(/refreshed 95 resources/);
+    expect(target(TARGETS.replan).note).toMatch(/re-plan beyond the empty plan: refresh \+0\.75 s, load \+0\.66 s\. Why: refresh is refreshing every resource/);
+  });
+
+  it('judges the one-member change against the restart floor, and says how much of the floor is etcd', () => {
+    const t = target(TARGETS.change);
+    expect(t).toMatchObject({ status: 'met', measured: '1.47× (2.20 s vs 1.50 s)' });
+    expect(t.note).toMatch(/e2 1\.00 s \(stopped 0\.50 s, ready 0\.10 s later\)/);
+    expect(t.note).toMatch(/The restart floor is 1\.50 s \(median of 3\), 1\.30 s of it etcd's own/);
+    expect(t.note).toMatch(/Restarts of the member that led the cluster: 1\.60 s; of the others: 1\.45 s/);
+  });
+
+  it('judges a rolling change against N × the restart floor + 2 s, with the write gap, and names the phases of the gap', () => {
+    const t = target(TARGETS.renewal);
+    expect(t.status).toBe('not met');
+    expect(t.measured).toBe('20.00 s vs 6.50 s (3 × 1.50 s + 2.00 s); longest write gap 0.24 s (170 writes, 0 failed)');
+    expect(t.note).toMatch(/^Not met\. 3\.08× of the bound\. Beyond 3 restarts at the floor/);
+    expect(t.note).toMatch(/the apply: provision \+\d+\.\d\d s/);
+    expect(t.note).toMatch(/Restart windows, one at a time: e1 1\.00 s \(stopped 0\.50 s, ready 0\.10 s later\), e3 1\.00 s/);
+  });
+
+  it('leaves the upgrade not measured in a --quick run, and says why', () => {
+    expect(target(TARGETS.upgrade)).toMatchObject({ status: 'not measured', measured: '—' });
+    expect(target(TARGETS.upgrade).note).toMatch(/--quick` leaves the rolling upgrade out/);
+  });
+
+  it('renders the plans, restarts and changes table', () => {
+    const md = renderMarkdown(RESULTS, summary, 'results.png');
+    expect(md).toContain('| restart floor (1 member) | 3 | 1.50 | 1.40–1.60 | connect 0.20 · stop 1.10 · start 0.10 · health 0.10 |');
+    expect(md).toMatch(
+      /\| rolling renewal 3 \| 1 \| 20\.00 \| — \| plan 0\.50 · PKI 0\.20 · provision 16\.00 · stop 1\.50 · start 0\.30 · gate 1\.20 · health 0\.20 · finish 0\.10 \| restart windows e1 1\.00 \(stopped 0\.50, ready 0\.10 later\)/,
+    );
+    expect(md).toContain('longest write gap 0.24 (170 writes, 0 failed)');
+    expect(md).toContain('The rolling upgrade did not run (`--quick` leaves it out).');
+  });
+});

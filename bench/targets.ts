@@ -1,0 +1,190 @@
+// The targets (issue 12), each judged on medians of the same run against its floor: met or not,
+// the figures, and when not met the phases that make the gap. Nothing is met without a
+// measurement: a target whose inputs are missing is "not measured". Pure: no I/O.
+import { ChangePhases } from './change-phases';
+import { explainChangeGap, explainGaps, explainPlanGap } from './explain';
+import { PlanPhases } from './plan-phases';
+import { etcdPart, RestartPhases } from './restart-phases';
+import { SCENARIOS, UPGRADE_FROM } from './scenarios';
+import { ratio } from './stats';
+import { windowsText } from './summary';
+import type { OpsRow, ScenarioRow, SynthRow } from './summary';
+
+export type TargetStatus = 'met' | 'not met' | 'not measured';
+
+export interface TargetRow {
+  readonly target: string;
+  readonly measured: string;
+  readonly status: TargetStatus;
+  readonly note: string;
+}
+
+export interface TargetInputs {
+  readonly scenarios: readonly ScenarioRow[];
+  readonly ops: readonly OpsRow[];
+  readonly synth: readonly SynthRow[];
+  /** A --quick run leaves the rolling upgrade out unless asked. */
+  readonly quick: boolean;
+}
+
+/** The bounds, in one place. */
+export const BOUNDS = {
+  deployVsFloor: 1.5,
+  fiveVsThree: 1.1,
+  serialVsParallel: 1.3,
+  replanVsEmpty: 2,
+  changeVsRestartFloor: 1.5,
+  rollingAllowanceMs: 2000,
+  synthVsEmpty: 3,
+} as const;
+
+export const TARGETS = {
+  deploy3: `deploy 3 ≤ ${BOUNDS.deployVsFloor}× floor 3`,
+  deploy5: `deploy 5 ≤ ${BOUNDS.deployVsFloor}× floor 5`,
+  growth: `deploy 5 ≤ ${BOUNDS.fiveVsThree}× deploy 3`,
+  serial: `deploy 3 -parallelism=1 ≤ ${BOUNDS.serialVsParallel}× deploy 3`,
+  replan: `re-plan 3 ≤ ${BOUNDS.replanVsEmpty}× an empty stack's plan (same providers)`,
+  change: `one-member change ≤ ${BOUNDS.changeVsRestartFloor}× one member's restart floor`,
+  renewal: `rolling renewal of N ≤ N × restart floor + ${BOUNDS.rollingAllowanceMs / 1000} s`,
+  upgrade: `rolling upgrade of N (${UPGRADE_FROM} → current) ≤ N × restart floor + ${BOUNDS.rollingAllowanceMs / 1000} s`,
+  synth: `51-member compiled synth ≤ ${BOUNDS.synthVsEmpty}× the empty stack`,
+} as const;
+
+const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const x = (r: number): string => (Number.isFinite(r) ? `${r.toFixed(2)}×` : 'n/a');
+const find = <R extends { scenario: string }>(rows: readonly R[], scenario: string): R | undefined => rows.find((r) => r.scenario === scenario);
+const judged = (target: string, measured: string, met: boolean, note: string): TargetRow => ({
+  target,
+  measured,
+  status: met ? 'met' : 'not met',
+  note: `${met ? 'Met' : 'Not met'}. ${note}`,
+});
+const notMeasured = (target: string, why = 'not measured in this run'): TargetRow => ({ target, measured: '—', status: 'not measured', note: why });
+
+/** The deploy floor's own etcd part: from its last `systemctl start` to a healthy cluster. */
+function deployFloorEtcd(f: ScenarioRow): string {
+  return `Of the floor's ${s(f.medianRunTotal)}, ${s(f.phases.health ?? NaN)} is what the hosts themselves need once etcd is installed: from the last \`systemctl start\` to a healthy cluster (the members starting and electing a leader).`;
+}
+
+function deployVsFloor(target: string, d: ScenarioRow | undefined, f: ScenarioRow | undefined): TargetRow {
+  if (!d || !f) return notMeasured(target);
+  const r = ratio(d.total.median, f.total.median);
+  const met = r <= BOUNDS.deployVsFloor;
+  const fixed = ratio((d.phases.init ?? 0) + (d.phases.plan ?? 0), f.medianRunTotal);
+  const gap = met
+    ? ''
+    : `Beyond the floor, ${explainGaps([{ label: `${d.members} members`, a: d.phases, b: f.phases }])} Terraform's fixed part alone (init + plan) is ${x(fixed)} the floor: ${
+        fixed > BOUNDS.deployVsFloor
+          ? 'the target needs a shorter plan as well, whatever the other phases do.'
+          : 'within the target by itself; the other phases decide it.'
+      } Without init: ${x(ratio(d.apply?.median ?? NaN, f.total.median))}. `;
+  return judged(target, `${x(r)} (${s(d.total.median)} vs ${s(f.total.median)})`, met, `${gap}${deployFloorEtcd(f)}`);
+}
+
+function growth(d3: ScenarioRow | undefined, d5: ScenarioRow | undefined, f3: ScenarioRow | undefined, f5: ScenarioRow | undefined): TargetRow {
+  if (!d3 || !d5) return notMeasured(TARGETS.growth);
+  const r = ratio(d5.total.median, d3.total.median);
+  const met = r <= BOUNDS.fiveVsThree;
+  const floorSays =
+    f3 && f5
+      ? ` The floor itself grows ${x(ratio(f5.total.median, f3.total.median))} from 3 to 5 members here: 5 hosts, their etcd elections and the controller share the machine's cores.`
+      : '';
+  const gap = met ? '' : ` Growth, ${explainGaps([{ label: '5 vs 3 members', a: d5.phases, b: d3.phases }])}`;
+  return judged(TARGETS.growth, `${x(r)} (${s(d5.total.median)} vs ${s(d3.total.median)})`, met, `${x(r)}.${floorSays}${gap}`);
+}
+
+function serial(p1: ScenarioRow | undefined, d3: ScenarioRow | undefined): TargetRow {
+  if (!p1 || !d3) return notMeasured(TARGETS.serial);
+  const r = ratio(p1.total.median, d3.total.median);
+  const met = r <= BOUNDS.serialVsParallel;
+  const gap = met
+    ? ''
+    : ` With one operation at a time Terraform runs the member provisioners one after another, so what each member spends in them adds up instead of overlapping: ${explainGaps(
+        [{ label: '-parallelism=1 beyond the default', a: p1.phases, b: d3.phases }],
+      )}`;
+  return judged(TARGETS.serial, `${x(r)} (${s(p1.total.median)} vs ${s(d3.total.median)})`, met, `${x(r)}.${gap}`);
+}
+
+function replan(rp: OpsRow | undefined, empty: OpsRow | undefined): TargetRow {
+  if (!rp || !empty) return notMeasured(TARGETS.replan);
+  const r = ratio(rp.total.median, empty.total.median);
+  const met = r <= BOUNDS.replanVsEmpty;
+  const what = `The re-plan refreshed ${rp.refreshed ?? '?'} resources; the empty stack declares the same providers (Terraform starts both) and has none. Medians of ${rp.total.n} and ${empty.total.n} plans, alternating.`;
+  const gap = met ? '' : ` ${explainPlanGap(rp.phases as PlanPhases, empty.phases as PlanPhases)}`;
+  return judged(TARGETS.replan, `${x(r)} (${s(rp.total.median)} vs ${s(empty.total.median)})`, met, `${what}${gap}`);
+}
+
+/** The floor's restart in the same terms as a restart window. */
+const floorRestartText = (p: RestartPhases): string =>
+  `at the floor etcd stopped in ${s(p.stop)}, was ready ${s(p.start)} later and the cluster healthy ${s(p.health)} after that (${s(etcdPart(p))})`;
+
+/** The restart floor, and how much of it is etcd's own (where the floor is what the hosts need). */
+function restartFloorStory(floor: OpsRow): string {
+  const p = floor.phases as RestartPhases;
+  const roles = floor.byRole;
+  const byRole =
+    roles?.leader && roles.follower
+      ? ` Restarts of the member that led the cluster: ${s(roles.leader.median)}; of the others: ${s(roles.follower.median)}.`
+      : '';
+  return `The restart floor is ${s(floor.total.median)} (median of ${floor.total.n}), ${s(floor.etcdPart?.median ?? NaN)} of it etcd's own — what the host needs whatever restarts it: in the median run \`systemctl restart\` ${s(p.stop + p.start)} (etcd stopping ${s(p.stop)}: a leader hands its leadership over, etcd closes its servers and waits up to 1 s for its peer connections; starting until ready ${s(p.start)}), then ${s(p.health)} until the cluster answered healthy; the rest is the SSH session.${byRole}`;
+}
+
+function change(c: OpsRow | undefined, floor: OpsRow | undefined): TargetRow {
+  if (!c || !floor) return notMeasured(TARGETS.change);
+  const r = ratio(c.total.median, floor.total.median);
+  const met = r <= BOUNDS.changeVsRestartFloor;
+  const fp = floor.phases as RestartPhases;
+  const gap = met ? '' : `Beyond one restart at the floor, ${explainChangeGap('the apply', c.phases as ChangePhases, fp, 1)} `;
+  const windows = `Its restart window (\`restarting\` → \`restarted; cluster healthy\`): ${windowsText(c.windows, s)}; ${floorRestartText(fp)}. `;
+  return judged(TARGETS.change, `${x(r)} (${s(c.total.median)} vs ${s(floor.total.median)})`, met, `${gap}${windows}${restartFloorStory(floor)}`);
+}
+
+function rolling(target: string, c: OpsRow | undefined, floor: OpsRow | undefined, missing: string): TargetRow {
+  if (!c || !floor) return notMeasured(target, !c ? missing : 'not measured in this run (no restart floor)');
+  const bound = c.members * floor.total.median + BOUNDS.rollingAllowanceMs;
+  const met = c.total.median <= bound;
+  const w = c.writer;
+  const writes = w ? `longest write gap ${s(w.maxGap.max)} (${w.writes} writes, ${w.failures} failed)` : 'no writer ran';
+  const measured = `${s(c.total.median)} vs ${s(bound)} (${c.members} × ${s(floor.total.median)} + ${s(BOUNDS.rollingAllowanceMs)}); ${writes}`;
+  const gap = met
+    ? ''
+    : `Beyond ${c.members} restarts at the floor (the ${s(BOUNDS.rollingAllowanceMs)} allowance aside), ${explainChangeGap('the apply', c.phases as ChangePhases, floor.phases as RestartPhases, c.members)} `;
+  const windows = `Restart windows, one at a time: ${windowsText(c.windows, s)}; ${floorRestartText(floor.phases as RestartPhases)} per member. `;
+  const availability = w
+    ? `Writes through every member all along (the e2e day-2 writer): the longest gap over ${c.total.n} run(s) was ${s(w.maxGap.max)}. `
+    : '';
+  return judged(target, measured, met, `${x(ratio(c.total.median, bound))} of the bound. ${gap}${windows}${availability}${restartFloorStory(floor)}`);
+}
+
+function synthTarget(synth: readonly SynthRow[]): TargetRow {
+  const big = synth.find((r) => r.id === '51');
+  const empty = synth.find((r) => r.id === 'empty');
+  if (!big?.compiled || !empty?.compiled) return notMeasured(TARGETS.synth);
+  const r = ratio(big.compiled.median, empty.compiled.median);
+  const met = r <= BOUNDS.synthVsEmpty;
+  const rest = `${s(big.compiled.median - empty.compiled.median)} beyond the empty stack is constructing and serializing ${big.resources ?? '?'} resources`;
+  const note = met
+    ? `${x(r)}: ${rest}.`
+    : `${x(r)}: ${rest}; a CPU profile (\`node --cpu-prof dist/main.js\`) says where, and fewer resources per member would close it.`;
+  return judged(TARGETS.synth, `${x(r)} (${s(big.compiled.median)} vs ${s(empty.compiled.median)})`, met, note);
+}
+
+export function judgeTargets(i: TargetInputs): TargetRow[] {
+  const sc = (name: string): ScenarioRow | undefined => find(i.scenarios, name);
+  const op = (name: string): OpsRow | undefined => find(i.ops, name);
+  const floor = op(SCENARIOS.restartFloor);
+  const upgradeMissing = i.quick
+    ? 'not measured: `--quick` leaves the rolling upgrade out (run `npm run bench`, or add `--upgrade`)'
+    : 'not measured in this run';
+  return [
+    deployVsFloor(TARGETS.deploy3, sc(SCENARIOS.deploy3), sc(SCENARIOS.floor3)),
+    deployVsFloor(TARGETS.deploy5, sc(SCENARIOS.deploy5), sc(SCENARIOS.floor5)),
+    growth(sc(SCENARIOS.deploy3), sc(SCENARIOS.deploy5), sc(SCENARIOS.floor3), sc(SCENARIOS.floor5)),
+    serial(sc(SCENARIOS.deploy3p1), sc(SCENARIOS.deploy3)),
+    replan(op(SCENARIOS.replan3), op(SCENARIOS.emptyPlan)),
+    change(op(SCENARIOS.change1), floor),
+    rolling(TARGETS.renewal, op(SCENARIOS.renewal), floor, 'not measured in this run'),
+    rolling(TARGETS.upgrade, op(SCENARIOS.upgrade), floor, upgradeMissing),
+    synthTarget(i.synth),
+  ];
+}
