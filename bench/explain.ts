@@ -87,7 +87,7 @@ const CHANGE_STORY: Record<ChangePhase, Story> = {
       'keep long-lived client streams off the member about to restart: lock waiters that connect through the members that are not restarting (or that poll for the lock instead of watching), so that etcd stops as fast as at the floor',
   },
   start: {
-    why: "the new etcd starting until it told systemd it was ready: etcd's own work, as at the floor, here under the load of the apply and the writer",
+    why: "the new etcd starting until it told systemd it was ready: etcd's own work, as at the floor, here under the load of the apply (and of the writer in the rolling changes)",
     lever: 'nothing in the deploy shortens etcd itself',
   },
   gate: {
