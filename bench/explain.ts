@@ -42,9 +42,9 @@ const PHASE_STORY: Record<Phase, Story> = {
     lever: 'one SSH session per member (upload and script together)',
   },
   start: {
-    why: 'everything from the last "installed etcd" until the cluster is started, before the health check: the rest of each member provisioner (placing files, the unit), then the steps that start etcd (today the bootstrap resource, whose provisioners start the founding members one after another, each a new SSH session whose `etcd-ops.sh found` first probes the other members for a running cluster and waits out the probe\'s timeouts while there is none; then every member\'s join check and membership record)',
+    why: 'everything from the last "installed etcd" until the cluster is started, before the health check: the rest of each member provisioner (placing files, the unit), then the steps that start etcd: the bootstrap resource, one SSH session per founder in turn (`etcd-ops.sh found` prepares it; nothing runs yet, so its probe for a running cluster meets closed ports at once), then every member\'s join step side by side (a prepared founder starts), then the membership records',
     lever:
-      'start the founding members side by side rather than one after another, and skip the probe for a running cluster when the state says the cluster is new',
+      'one SSH session per founder is what remains of the bootstrap; a Terraform resource runs its provisioners in turn, so only fewer resources (the bootstrap folded into the join steps) would shorten it further',
   },
   health: {
     why: 'the health-check provisioner: a new SSH session to the first member once the cluster is started, then etcdctl until it answers',
@@ -82,17 +82,16 @@ const CHANGE_STORY: Record<ChangePhase, Story> = {
     lever: 'one SSH session per member, and no join step for a member whose membership did not change',
   },
   stop: {
-    why: "etcd stopping inside the restart windows, until systemd saw the old process gone (the hosts' own timestamps): a leader hands its leadership over, then etcd closes its client listener and waits up to its request timeout (5 s + 2 × the election timeout: 7 s at the lab's 1 s) for open client streams to end before it cuts them, then up to 1 s for its peer connections (server/embed/etcd.go, Close); during a rolling change the next member's `etcdctl lock`, waiting for its turn through the member that restarts, is such a stream, and so is any watch",
-    lever:
-      'keep long-lived client streams off the member about to restart: lock waiters that connect through the members that are not restarting (or that poll for the lock instead of watching), so that etcd stops as fast as at the floor',
+    why: "etcd stopping inside the restart windows, until systemd saw the old process gone (the hosts' own timestamps): a leader hands its leadership over, then etcd closes its client listener and waits up to its request timeout (5 s + 2 × the election timeout: 7 s at the lab's 1 s) for open client streams to end before it cuts them, then up to 1 s for its peer connections (server/embed/etcd.go, Close). Members waiting for the lock poll it with short reads, so no stream of the deploy's own is left open on the member that restarts; a watch of another client (the writer's requests are short) would still hold it up",
+    lever: "nothing in the deploy: what remains is etcd's own stop, as at the floor",
   },
   start: {
     why: "the new etcd starting until it told systemd it was ready: etcd's own work, as at the floor, here under the load of the apply (and of the writer in the rolling changes)",
     lever: 'nothing in the deploy shortens etcd itself',
   },
   gate: {
-    why: "the host script's health gate after each restart: `endpoint health` of the member and of the cluster, polled once a second, so up to a second passes after etcd is ready (the floor polls every 0.1 s)",
-    lever: 'poll the health gate after a restart every 0.1–0.2 s instead of every second',
+    why: "the host script's health gate after each restart: `endpoint health` of the member and of the cluster, polled every 0.2 s (the floor polls every 0.1 s), each poll two etcdctl processes",
+    lever: 'nothing much: one etcdctl call per poll instead of two',
   },
   health: {
     why: 'the health-check provisioner: a new SSH session once every member is done, then etcdctl until the cluster answers',

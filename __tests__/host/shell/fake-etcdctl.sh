@@ -6,7 +6,9 @@
 #   $FAKE/up        client URLs that answer, one per line ("local" for the member's own endpoint)
 #   $FAKE/leader    the leader's id (hex)
 #   $FAKE/local-id  the id the local endpoint reports (hex)
-#   $FAKE/lock-block  while it exists, `lock` waits (another holder) without running its command
+#   $FAKE/lock-block  while it exists, `lock` waits (another holder) without running its command,
+#                   and `get --prefix` of the lock's keys shows the holder's key
+#   $FAKE/lock-hidden with lock-block: the holder's key is not shown (it got the lock a moment ago)
 #   $FAKE/fail-<op> makes `member <op>` (add, promote, remove) or `snapshot` fail
 # Every call is appended to $FAKE/calls.
 set -uo pipefail
@@ -61,7 +63,12 @@ case "${words[*]}" in
     done
     exit "$rc"
     ;;
-  get*) any_up ;;
+  get*)
+    any_up || exit 1
+    if [[ " $* " == *" --prefix "* ]] && [ -f "$FAKE/lock-block" ] && [ ! -f "$FAKE/lock-hidden" ]; then
+      echo "${words[1]}694d7a1c2b3e4f50"
+    fi
+    ;;
   "member list"*) any_up && cat "$FAKE/members" ;;
   "member add"*)
     any_up || exit 1

@@ -90,33 +90,37 @@ live_endpoints() {
 
 # with_lock EXCLUDE OP ARGS: run this script's OP while holding the cluster-wide lock, taken through
 # the live members but EXCLUDE (the member that restarts or leaves: a lock held through it would
-# die with it). Each attempt's endpoints are chosen afresh: while the lock client waits, the members
-# it talks to may leave (members leaving in parallel); when none of them answers any more, the
-# waiting client is stopped and the lock requested again through the members that remain. A client
-# whose OP has started is never stopped. The OP records its exit status (and its start) in files.
-# Returns 3 when no other member remains to take the lock through.
+# die with it). While another member holds the lock (or asks for it), this one waits with short
+# reads that keep no stream open: a waiting `etcdctl lock` keeps streams open on the members it
+# talks to, and a member that restarts waits for its open client streams to end (up to etcd's
+# request timeout, 7 s at the default election timeout) before it stops. When the lock looks free,
+# a lock client asks for it; if another member got it first (both saw it free), the client steps
+# back within a second (stopped with SIGTERM, etcdctl deletes its place in the queue) and the wait
+# starts again. Each round chooses its endpoints afresh: members may leave meanwhile (members
+# leaving in parallel). A client whose OP has started is never stopped. The OP records its exit
+# status (and its start) in files. Returns 3 when no other member remains to take the lock through.
 with_lock() {
-  local exclude="$1" rc_file="$STATE_DIR/locked-op.rc" started="$STATE_DIR/locked-op.started" tries=0 endpoints pid check
+  local exclude="$1" rc_file="$STATE_DIR/locked-op.rc" started="$STATE_DIR/locked-op.started" tries=0 endpoints pid polls keys stepped
   shift
   log "waiting for the cluster lock ($1)"
   while :; do
     if ! endpoints="$(live_endpoints "$exclude")"; then endpoints="$(without "$exclude" "$CLUSTER_ENDPOINTS")"; fi
     [ -n "$endpoints" ] || return 3
+    if ! keys="$(ctl --endpoints="$endpoints" --dial-timeout=1s --command-timeout=2s get --prefix --keys-only "$LOCK_NAME/" 2>/dev/null)" || [ -n "$keys" ]; then
+      pause
+      continue
+    fi
     rm -f -- "$rc_file" "$started"
     LOCK_ENDPOINTS="$endpoints" "$BIN_DIR/etcdctl" --cacert="$CA_CERT" --cert="$CLIENT_CERT" --key="$CLIENT_KEY" \
       --dial-timeout=3s --endpoints="$endpoints" lock "$LOCK_NAME" bash "$0" "$@" &
     pid=$!
-    check=$(($(date +%s) + 5))
+    polls=0 stepped=0
     while kill -0 "$pid" 2>/dev/null && [ ! -f "$started" ]; do
       pause
-      # Every few seconds: does any member this client can use still answer?
-      # (etcdctl exits 1 when any endpoint is down: only "none is healthy" counts.)
-      if [ "$(date +%s)" -ge "$check" ] && [ ! -f "$started" ] && check=$(($(date +%s) + 5)) &&
-        [[ "$(ctl --endpoints="$endpoints" --dial-timeout=1s --command-timeout=2s endpoint health 2>&1 || true)" != *'is healthy'* ]]; then
-        log "none of $endpoints answers any more: asking for the lock again"
+      polls=$((polls + 1))
+      if [ "$polls" -ge 5 ] && [ ! -f "$started" ]; then
         kill -TERM "$pid" 2>/dev/null || true
-        sleep 2
-        if [ ! -f "$started" ]; then kill -KILL "$pid" 2>/dev/null || true; fi
+        stepped=1
         break
       fi
     done
@@ -124,9 +128,11 @@ with_lock() {
     if [ -f "$rc_file" ]; then
       return "$(cat "$rc_file")"
     fi
-    tries=$((tries + 1))
-    if [ "$tries" -ge 30 ]; then die "could not hold the cluster lock after $tries attempts"; fi
-    log "lock session lost before $1 ran; asking again"
+    if [ "$stepped" = 0 ] || [ -f "$started" ]; then
+      tries=$((tries + 1))
+      if [ "$tries" -ge 30 ]; then die "could not hold the cluster lock after $tries attempts"; fi
+      log "lock session lost before $1 ended; asking again"
+    fi
     pause
   done
 }
