@@ -313,6 +313,17 @@ ctl_calls() { cat "$FAKE/calls"; }
   [[ "$output" != *"lock session lost"* ]]
 }
 
+@test "a lock client that cannot step back (the members it talked to left) is killed after 2 s, and the wait goes on" {
+  mkdir -p "$SANDBOX/data/member"
+  touch "$SANDBOX/active" "$FAKE/lock-block" "$FAKE/lock-hidden" "$FAKE/lock-stuck"
+  ( sleep 4; rm -f "$FAKE/lock-hidden" "$FAKE/lock-stuck"; sleep 1; rm -f "$FAKE/lock-block" ) &
+  run /usr/bin/timeout 40 bash "$SANDBOX/state/etcd-ops.sh" leave
+  wait
+  [ "$status" -eq 0 ]
+  [ "$(grep -c 'member remove' "$FAKE/calls")" -eq 1 ]
+  ! pgrep -f "$SANDBOX/bin/etcdctl" >/dev/null
+}
+
 @test "leave as the last member: not removed (it cannot be), only stopped, data kept in place" {
   grep "^$E2" "$FAKE/members" >"$FAKE/one" && mv "$FAKE/one" "$FAKE/members"
   printf 'local\n' >"$FAKE/up"

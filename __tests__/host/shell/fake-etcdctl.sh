@@ -9,6 +9,7 @@
 #   $FAKE/lock-block  while it exists, `lock` waits (another holder) without running its command,
 #                   and `get --prefix` of the lock's keys shows the holder's key
 #   $FAKE/lock-hidden with lock-block: the holder's key is not shown (it got the lock a moment ago)
+#   $FAKE/lock-stuck  a waiting `lock` told to stop cannot end (its members are gone) and never runs
 #   $FAKE/fail-<op> makes `member <op>` (add, promote, remove) or `snapshot` fail
 # Every call is appended to $FAKE/calls.
 set -uo pipefail
@@ -101,6 +102,7 @@ case "${words[*]}" in
     ;;
   lock*)
     any_up || exit 1
+    if [ -f "$FAKE/lock-stuck" ]; then trap 'while :; do sleep 0.2; done' TERM; fi
     while [ -f "$FAKE/lock-block" ]; do sleep 0.2; done
     "${words[@]:2}"
     ;;

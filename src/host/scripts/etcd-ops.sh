@@ -124,6 +124,17 @@ with_lock() {
         break
       fi
     done
+    if [ "$stepped" = 1 ]; then
+      # A client whose members went away (they left meanwhile) cannot delete its place in the
+      # queue and would retry for ever (its lease expires instead): it gets 2 s to end, then is
+      # killed, unless its OP started meanwhile.
+      polls=0
+      while kill -0 "$pid" 2>/dev/null && [ "$polls" -lt 10 ]; do
+        pause
+        polls=$((polls + 1))
+      done
+      if kill -0 "$pid" 2>/dev/null && [ ! -f "$started" ]; then kill -KILL "$pid" 2>/dev/null || true; fi
+    fi
     wait "$pid" || true
     if [ -f "$rc_file" ]; then
       return "$(cat "$rc_file")"
