@@ -324,6 +324,18 @@ ctl_calls() { cat "$FAKE/calls"; }
   ! pgrep -f "$SANDBOX/bin/etcdctl" >/dev/null
 }
 
+@test "waiting for the lock while every member it could take it through stops answering: fails after health.timeoutSeconds, nothing done" {
+  mkdir -p "$SANDBOX/data/member"
+  touch "$SANDBOX/active" "$FAKE/lock-block"
+  ( sleep 1; : >"$FAKE/up" ) &
+  ops restart
+  wait
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"answered for 3 s: restart-locked-plain not done"* ]]
+  ! grep -q ' lock etcd-deploy/membership' "$FAKE/calls"
+  [[ "$(calls systemctl)" != *restart* ]]
+}
+
 @test "leave as the last member: not removed (it cannot be), only stopped, data kept in place" {
   grep "^$E2" "$FAKE/members" >"$FAKE/one" && mv "$FAKE/one" "$FAKE/members"
   printf 'local\n' >"$FAKE/up"

@@ -100,13 +100,22 @@ live_endpoints() {
 # leaving in parallel). A client whose OP has started is never stopped. The OP records its exit
 # status (and its start) in files. Returns 3 when no other member remains to take the lock through.
 with_lock() {
-  local exclude="$1" rc_file="$STATE_DIR/locked-op.rc" started="$STATE_DIR/locked-op.started" tries=0 endpoints pid polls keys stepped
+  local exclude="$1" rc_file="$STATE_DIR/locked-op.rc" started="$STATE_DIR/locked-op.started" tries=0 endpoints pid polls keys stepped silent_since=''
   shift
   log "waiting for the cluster lock ($1)"
   while :; do
     if ! endpoints="$(live_endpoints "$exclude")"; then endpoints="$(without "$exclude" "$CLUSTER_ENDPOINTS")"; fi
     [ -n "$endpoints" ] || return 3
-    if ! keys="$(ctl --endpoints="$endpoints" --dial-timeout=1s --command-timeout=2s get --prefix --keys-only "$LOCK_NAME/" 2>/dev/null)" || [ -n "$keys" ]; then
+    if ! keys="$(ctl --endpoints="$endpoints" --dial-timeout=1s --command-timeout=2s get --prefix --keys-only "$LOCK_NAME/" 2>/dev/null)"; then
+      silent_since="${silent_since:-$(date +%s)}"
+      if [ $(($(date +%s) - silent_since)) -ge "$HEALTH_SECONDS" ]; then
+        die "none of the members to take the cluster lock through ($endpoints) answered for $HEALTH_SECONDS s: $1 not done. Make them reachable (or healthy), then apply again"
+      fi
+      pause
+      continue
+    fi
+    silent_since=''
+    if [ -n "$keys" ]; then
       pause
       continue
     fi
