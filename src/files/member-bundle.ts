@@ -11,8 +11,6 @@ import type { AttributeRef } from '../private/attribute-ref';
 import { named } from '../private/names';
 import { BundleText, bundleText, literalBundleText, SharedBundleTexts } from './bundle-texts';
 
-export { sharedBundleTexts } from './bundle-texts';
-
 /** Local directory of a member's bundle, relative to the synthesized stack (portable). */
 export const bundleDir = (cluster: ResolvedCluster, member: ResolvedMember): string => `\${path.module}/${cluster.pki.localDir}/${member.name}`;
 
