@@ -85,7 +85,7 @@ const runCheck = shellcheckAvailable();
     }
     for (const [id, r] of Object.entries(tf.resource.terraform_data)) {
       for (const p of r.provisioner ?? []) {
-        if (p.file?.destination?.endsWith('.env')) texts.push([`${id} file`, asReceived(p.file.content), 'bash']);
+        if (p.file?.content !== undefined && p.file.destination?.endsWith('.env')) texts.push([`${id} file`, asReceived(p.file.content), 'bash']);
       }
       const inline = inlineCommands(r);
       if (inline.length > 0) texts.push([`${id} inline`, `#!/bin/sh\n${asReceived(inline.join('\n'))}\n`, 'sh']);
@@ -96,19 +96,24 @@ const runCheck = shellcheckAvailable();
   });
 });
 
-test('no shell body lives in the stack: Terraform only runs the host scripts, as root (and makes the work and staging dirs for the first upload)', () => {
+test('no shell body lives in the stack: Terraform only runs the host scripts, as root (and makes the work and upload dirs for the first upload, and writes the health gate its parameters)', () => {
   const inline: string[] = [];
   for (const [, spec] of SPECS) {
     for (const r of Object.values(synthSpec(spec).resource.terraform_data)) inline.push(...inlineCommands(r as Parameters<typeof inlineCommands>[0]));
   }
-  // The first contact: the work dir and a clean staging dir, then Terraform's emptied scripts swept.
+  // The first contact: the work dir and a clean upload dir (the member's staging dir, or its release
+  // step's), then Terraform's emptied scripts swept.
   const staging =
-    /^install -d -m 0700 (\S+) && rm -rf -- \1\/staging && install -d -m 0700 \1\/staging && find \. \1 -maxdepth 1 -type f '\(' -name '\S+-\*\.sh' -o -name '\S+-\*\.sh' '\)' -empty -mmin \+1 -delete$/;
+    /^install -d -m 0700 (\S+) && rm -rf -- \1\/(staging|release) && install -d -m 0700 \1\/\2 && find \. \1 -maxdepth 1 -type f '\(' -name '\S+-\*\.sh' -o -name '\S+-\*\.sh' '\)' -empty -mmin \+1 -delete$/;
   // A script (through sudo for users other than root; ssh-step.sh where terraform runs) and plain
   // arguments (an operation, member name, URLs, the health params).
   const runScript = /^(sudo -n )?bash \S+\.sh( [A-Za-z0-9:/.[\]-]+)*$/;
+  // The health gate's parameters: comments and quoted assignments in a quoted heredoc (no expansion).
+  const healthParams =
+    /^umask 077 && cat >\S+\/health\.env <<'ETCD_HEALTH_PARAMS_END'\n(?:(?:#[^\n]*|[A-Z_]+=(?:'[^'\n]*'|[A-Za-z0-9_.-]+))\n)+ETCD_HEALTH_PARAMS_END$/;
   expect(inline.length).toBeGreaterThan(20);
-  expect(inline.filter((c) => !staging.test(c) && !runScript.test(c))).toEqual([]);
+  expect(inline.filter((c) => !staging.test(c) && !runScript.test(c) && !healthParams.test(c))).toEqual([]);
+  expect(inline.filter((c) => healthParams.test(c)).length).toBe(SPECS.length);
 });
 
 test('the scripts directory holds exactly the host scripts the package ships', () => {

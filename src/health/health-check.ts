@@ -5,9 +5,13 @@ import { REMOTE_WORK, hostLayout } from '../host/layout';
 import { renderHealthParams } from '../host/params';
 import { named } from '../private/names';
 import { sha256Hex } from '../private/sha256';
+import { shellCommand } from '../private/shell-quote';
 import { TerraformData } from '../private/terraform-data';
 import { terraformLiteral } from '../private/terraform-literal';
 import { asRoot, sshConnection } from '../provisioning/ssh-connection';
+
+/** The line that ends health.env in the gate's inline script (no line of the file can be it). */
+const HEALTH_PARAMS_END = 'ETCD_HEALTH_PARAMS_END';
 
 export interface EtcdHealthCheckProps {
   readonly cluster: ResolvedCluster;
@@ -26,7 +30,7 @@ export interface EtcdHealthCheckProps {
  * The final gate: after every member, on the first member that stays, wait for
  * `etcdctl endpoint health --cluster` and for the member list to hold exactly the spec's names
  * (health.sh, installed with every member's bundle, reading this apply's expectations from the
- * health.env uploaded to the SSH user's work dir). Re-runs whenever any member was re-provisioned
+ * health.env the same inline script writes into the SSH user's work dir). Re-runs whenever any member was re-provisioned
  * (its provisioner's id changes) or the expectations change.
  */
 export class EtcdHealthCheck extends Construct {
@@ -51,9 +55,18 @@ export class EtcdHealthCheck extends Construct {
         },
         dependsOn: [...props.gates, ...props.after],
         connection: sshConnection(cluster, first, first.sshHost, props.privateKey),
+        // One session: the inline script writes health.env (a quoted heredoc: nothing in it expands)
+        // and runs the gate with it.
         provisioners: [
-          { type: 'file', content: terraformLiteral(this.paramsText), destination: REMOTE_WORK.healthParams },
-          { type: 'remote-exec', inline: [asRoot(cluster, [layout.installed.healthScript, REMOTE_WORK.healthParams])] },
+          {
+            type: 'remote-exec',
+            inline: [
+              terraformLiteral(
+                `umask 077 && cat >${shellCommand([REMOTE_WORK.healthParams])} <<'${HEALTH_PARAMS_END}'\n${this.paramsText}${HEALTH_PARAMS_END}`,
+              ),
+              asRoot(cluster, [layout.installed.healthScript, REMOTE_WORK.healthParams]),
+            ],
+          },
         ],
       }),
       'health_check',

@@ -47,6 +47,16 @@ OPS
 }
 teardown() { teardown_sandbox; }
 
+# release_step [TARBALL]: the member's release step, as Terraform runs it: the host scripts and
+# params.env (and an uploaded release) in a fresh upload dir, then release.sh.
+release_step() {
+  rm -rf "$SANDBOX/release-upload"
+  mkdir -p "$SANDBOX/release-upload"
+  cp "$SCRIPTS_DIR/release.sh" "$SCRIPTS_DIR/lib.sh" "$SANDBOX/bundle/params.env" "$SANDBOX/release-upload/"
+  if [ -n "${1:-}" ]; then cp "$1" "$SANDBOX/release-upload/etcd-release.tar.gz"; fi
+  run bash "$SANDBOX/release-upload/release.sh"
+}
+
 # provision: uploads the bundle again (as Terraform does) and runs the script.
 provision() {
   rm -rf "$SANDBOX/staging"
@@ -229,7 +239,7 @@ refused_before_changing_anything() {
   [[ "$output" == *"checksum mismatch for file://$SANDBOX/release.tar.gz"* ]]
   [[ "$output" == *"installed binaries left untouched"* ]]
   [ ! -e "$SANDBOX/bin/etcd" ]
-  [ -z "$(ls -d "$SANDBOX/state"/download.* 2>/dev/null || true)" ]
+  [ -z "$(ls -A "$SANDBOX/state/releases")" ]
 }
 
 @test "the manifest retires a file this tool no longer places" {
@@ -240,22 +250,34 @@ refused_before_changing_anything() {
   [[ "$output" == *"removed $SANDBOX/pki/etcd/ca.key"* ]]
 }
 
-@test "an air-gapped host: the uploaded release is verified and installed, nothing downloaded; a tampered upload is refused" {
-  echo 'ETCD_LOCAL_TARBALL=etcd-release.tar.gz' >>"$SANDBOX/bundle/params.env"
-  cp "$SANDBOX/release.tar.gz" "$SANDBOX/bundle/etcd-release.tar.gz"
+@test "the release its release step staged is installed without a second download, and the staged copy goes" {
+  release_step
+  [ "$status" -eq 0 ]
+  [ "$(grep -c . "$SANDBOX/calls/curl")" = 1 ]
+  [ ! -e "$SANDBOX/bin/etcd" ]
   provision
   [ "$status" -eq 0 ]
+  [[ "$output" == *"installed etcd 3.6.14 into $SANDBOX/bin"* ]]
+  [ "$(grep -c . "$SANDBOX/calls/curl")" = 1 ]
+  [ "$("$SANDBOX/bin/etcd")" = "etcd 3.6.14" ]
+  [ -z "$(ls -A "$SANDBOX/state/releases")" ]
+}
+
+@test "an air-gapped host: the release its release step took from the upload is installed, nothing downloaded; without it, the message says how to upload it again" {
+  echo 'ETCD_LOCAL_TARBALL=etcd-release.tar.gz' >>"$SANDBOX/bundle/params.env"
+  release_step "$SANDBOX/release.tar.gz"
+  [ "$status" -eq 0 ]
   [[ "$output" == *"installing from the tarball uploaded from the applying machine (etcd.localTarball), not downloading"* ]]
+  provision
+  [ "$status" -eq 0 ]
   [[ "$output" == *"installed etcd 3.6.14 into $SANDBOX/bin"* ]]
   [ -z "$(calls curl)" ]
   [ ! -e "$SANDBOX/staging" ]
 
   rm -f "$SANDBOX/state/installed-release" "$SANDBOX/bin/etcd"
-  printf 'tampered' >>"$SANDBOX/bundle/etcd-release.tar.gz"
   provision
   [ "$status" -eq 1 ]
-  [[ "$output" == *"checksum mismatch for the tarball uploaded from the applying machine (etcd.localTarball)"* ]]
-  [[ "$output" == *"installed binaries left untouched"* ]]
+  [[ "$output" == *"the release uploaded by this member's release step is gone from $SANDBOX/state/releases/"*"upload it again with terraform apply -replace on the member's _release resource"* ]]
   [ ! -e "$SANDBOX/bin/etcd" ]
   [ -z "$(calls curl)" ]
   [ ! -e "$SANDBOX/staging" ]
