@@ -27,7 +27,7 @@ describe('the default stack', () => {
         'etcd_cluster',
         'etcd_health_check',
         'etcd_membership',
-        ...members.flatMap((m) => [`etcd_member_${m}`, `etcd_member_${m}_join`, `etcd_member_${m}_release`]),
+        ...members.flatMap((m) => [`etcd_member_${m}`, `etcd_member_${m}_join`]),
       ].sort(),
     );
     expect(Object.keys(tf.resource).sort()).toEqual([

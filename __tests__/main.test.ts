@@ -32,13 +32,10 @@ describe('main.ts', () => {
       'etcd_health_check',
       'etcd_member_e1',
       'etcd_member_e1_join',
-      'etcd_member_e1_release',
       'etcd_member_e2',
       'etcd_member_e2_join',
-      'etcd_member_e2_release',
       'etcd_member_e3',
       'etcd_member_e3_join',
-      'etcd_member_e3_release',
       'etcd_membership',
     ]);
   }, 30000);

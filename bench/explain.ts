@@ -34,11 +34,11 @@ const PHASE_STORY: Record<Phase, Story> = {
     lever: 'fewer resources per member (e.g. one bundle resource instead of one `local_file` per certificate)',
   },
   pki: {
-    why: "generating the keys, signing the certificates and writing the per-host files inside the apply (the floor got its certificates before its timed part); the members' release steps download and extract the release meanwhile, on the same cores here",
+    why: 'generating the keys, signing the certificates and writing the per-host files inside the apply (the floor got its certificates before its timed part)',
     lever: '`pki.keyAlgorithm: ECDSA-P256` (far cheaper keys than the default RSA-2048), or the PKI created by an earlier apply',
   },
   install: {
-    why: 'from the last certificate file to the last "installed etcd": each member provisioner\'s SSH sessions (work dir, scripts, bundle, then the script) and the install of the release its release step staged during the PKI phase (a release step that outlasts the PKI shows here); the floor streams everything through one session',
+    why: 'the member provisioners up to "installed etcd": several SSH sessions per member (the uploads, then the script) where the floor streams everything through one',
     lever: 'one SSH session per member (upload and script together)',
   },
   start: {
@@ -78,7 +78,7 @@ const CHANGE_STORY: Record<ChangePhase, Story> = {
     lever: 'fewer certificate and file resources per member (one bundle resource instead of one `local_file` per file)',
   },
   provision: {
-    why: "the member provisioners' time outside the restarts: an SSH session per step, uploading and placing the member's files (an upgrade first runs every member's release step at once, then installs the staged release and takes the pre-upgrade snapshot), the cluster lock and the health gate before each restart, the join check after it",
+    why: "the member provisioners' time outside the restarts: an SSH session per step, uploading and placing the member's files (an upgrade also downloads and installs the release and takes the pre-upgrade snapshot), the cluster lock and the health gate before each restart, the join check after it",
     lever: 'one SSH session per member, and no join step for a member whose membership did not change',
   },
   stop: {

@@ -64,7 +64,7 @@ function checkOutput(c: SynthCase, outdir: string): number {
   if (!fs.existsSync(file)) throw new Error(`synth of ${c.id} wrote no ${file}`);
   const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
   const resources = Object.values(json.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
-  const members = Object.keys(json.resource?.terraform_data ?? {}).filter((k) => /_member_/.test(k) && !/_(join|removal|release)$/.test(k)).length;
+  const members = Object.keys(json.resource?.terraform_data ?? {}).filter((k) => /_member_/.test(k) && !/_(join|removal)$/.test(k)).length;
   if (members !== c.members) throw new Error(`synth of ${c.id}: ${members} member provisioners, expected ${c.members}`);
   return resources;
 }

@@ -16,7 +16,6 @@ import { ensureProviders } from './providers';
 import { EtcdBootstrap } from './provisioning/bootstrap';
 import { EtcdMemberProvisioner } from './provisioning/member-provisioner';
 import { MemberJoin } from './provisioning/member-join';
-import { MemberRelease } from './provisioning/member-release';
 import { MemberRemoval } from './provisioning/member-removal';
 import { ClusterMembership } from './provisioning/membership';
 import { keyExpression } from './provisioning/ssh-connection';
@@ -25,8 +24,6 @@ import { keyExpression } from './provisioning/ssh-connection';
 export interface EtcdMemberParts {
   /** Absent for a member marked `remove: true`. */
   readonly bundle?: MemberBundle;
-  /** Absent for a member marked `remove: true`. */
-  readonly release?: MemberRelease;
   /** Absent for a member marked `remove: true`. */
   readonly provisioner?: EtcdMemberProvisioner;
   /** Absent for a member marked `remove: true`. */
@@ -96,17 +93,8 @@ export class EtcdCluster extends Construct {
     for (const member of active) {
       const scopeOf = new Construct(this, `member-${member.name}`);
       const bundle = new MemberBundle(scopeOf, 'bundle', { cluster, member, pki: this.pki, identity: this.identity.refs, shared });
-      const release = new MemberRelease(scopeOf, 'release', { cluster, member, bundle, scripts, privateKey, localTarball });
-      members[member.name] = { bundle, release };
-    }
-    // Every member's provisioner waits for every release step: a release some host cannot get
-    // stops the apply before any member changes (no upgrade half done).
-    const releases = active.map((m) => (members[m.name].release as MemberRelease).resource);
-    for (const member of active) {
-      const scopeOf = this.node.findChild(`member-${member.name}`) as Construct;
-      const bundle = members[member.name].bundle as MemberBundle;
-      const provisioner = new EtcdMemberProvisioner(scopeOf, 'provisioner', { cluster, member, pki: this.pki, bundle, scripts, releases, privateKey });
-      members[member.name] = { ...members[member.name], provisioner };
+      const provisioner = new EtcdMemberProvisioner(scopeOf, 'provisioner', { cluster, member, pki: this.pki, bundle, scripts, privateKey, localTarball });
+      members[member.name] = { bundle, provisioner };
       provisioners.push(provisioner.resource);
     }
     this.bootstrap = new EtcdBootstrap(this, 'bootstrap', { cluster, founders: active, after: provisioners, privateKey });

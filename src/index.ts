@@ -15,7 +15,6 @@ export { clusterSpecJsonSchema } from './config/json-schema';
 export type { EtcdPki, LeafCertificate, MemberCertificates } from './pki/etcd-pki';
 export type { MemberBundle } from './files/member-bundle';
 export type { EtcdMemberProvisioner } from './provisioning/member-provisioner';
-export type { MemberRelease } from './provisioning/member-release';
 export type { MemberRemoval } from './provisioning/member-removal';
 export type { MemberJoin } from './provisioning/member-join';
 export type { EtcdBootstrap } from './provisioning/bootstrap';

@@ -127,8 +127,7 @@ describe.each(ENGINES)('%s', (label, engine) => {
         expect(await onHost(lab, host, 'ls /var/lib/etcd')).toBe('member');
         expect(await onHost(lab, host, 'systemctl is-enabled etcd; systemctl is-active etcd')).toBe('enabled\nactive');
         // The install stamp, the member's stamp (cluster id, name, unit, data dir), the ops tools,
-        // the health gate and the bootstrap decision remain (the last gate's expectations on e1),
-        // and the release step's dir, empty: the release it staged was installed, then dropped.
+        // the health gate and the bootstrap decision remain (the last gate's expectations on e1).
         const state = [
           'bootstrap.env',
           'etcd-ops.sh',
@@ -139,12 +138,9 @@ describe.each(ENGINES)('%s', (label, engine) => {
           'member.env',
           'membership.env',
           'params.env',
-          'releases',
         ];
         expect((await onHost(lab, host, 'ls -A /var/lib/etcd-deploy | sort')).split('\n')).toEqual(state);
-        expect(await onHost(lab, host, 'ls -A /var/lib/etcd-deploy/releases')).toBe('');
-        // Staging (with its keys) and the release step's upload are gone from the SSH user's work dir;
-        // nothing else is left there.
+        // Staging (with its keys) is gone from the SSH user's work dir; nothing else is left there.
         expect(
           await onHost(lab, host, 'stat -c "%a %U" /root/.etcd-kubeadm-cdktf; ls -A /root/.etcd-kubeadm-cdktf | grep -v "^terraform-[0-9]*\\.sh$" || true'),
         ).toBe('700 root');

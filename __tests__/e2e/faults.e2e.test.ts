@@ -134,16 +134,9 @@ async function etcdStartedAfterItsInputs(lab: Lab, host: string): Promise<{ host
   return { host, startedAfterInputs: started >= newest, detail: `etcd started at ${started}, newest input modified at ${newest}` };
 }
 
-/**
- * What a run must not leave: the upload dirs (the staging copy holds keys) in the SSH user's work
- * dir, download dirs in the state dir, a staged release (partial, or never installed).
- */
+/** What a run must not leave: the staging copy (holds keys) in the SSH user's work dir, download dirs in the state dir. */
 async function leftovers(lab: Lab, host: string): Promise<string> {
-  return onHost(
-    lab,
-    host,
-    '{ ls -A /root/.etcd-kubeadm-cdktf; ls -A /var/lib/etcd-deploy; ls -A /var/lib/etcd-deploy/releases | sed "s|^|releases/|"; } 2>/dev/null | grep -E "^(staging|release$|download\\.|releases/)" || true',
-  );
+  return onHost(lab, host, '{ ls -A /root/.etcd-kubeadm-cdktf; ls -A /var/lib/etcd-deploy; } 2>/dev/null | grep -E "^(staging|download\\.)" || true');
 }
 
 /** sha256 of every PKI file on a host, keyed like the local bundle. */
@@ -202,20 +195,14 @@ describeLab('fault: host unreachable during first apply', () => {
     // The host it could not reach: in the error when a connection attempt failed before the
     // timeout, otherwise (a dial still hanging at the deadline: "timeout - last error: <nil>")
     // in that resource's "Connecting to remote host" lines.
-    expect(text).toMatch(/198\.51\.100\.13:22|terraform_data\.etcd_member_e3(_release)? \(remote-exec\):\s+Host: 198\.51\.100\.13\n/);
+    expect(text).toMatch(/198\.51\.100\.13:22|terraform_data\.etcd_member_e3 \(remote-exec\):\s+Host: 198\.51\.100\.13\n/);
     expect(text).not.toMatch(/with terraform_data\.etcd_member_e[12]\b/);
     // The health gate never ran: it waits for every member.
     expect(createdNullResources(failed.stdout)).not.toContain('terraform_data.etcd_health_check');
-    // e3's release step failed; the others staged theirs, and no member was provisioned: every
-    // provisioner waits for every release step. (The cluster's identity record needs no host.)
-    expect(createdNullResources(failed.stdout)).toEqual([
-      'terraform_data.etcd_cluster',
-      'terraform_data.etcd_member_e1_release',
-      'terraform_data.etcd_member_e2_release',
-    ]);
+    expect(createdNullResources(failed.stdout)).toEqual(expect.arrayContaining(['terraform_data.etcd_member_e1', 'terraform_data.etcd_member_e2']));
 
-    // Nothing was started: the one bootstrap waits for every founder, so no two-member cluster
-    // formed without e3.
+    // The founders provisioned so far were not started: the one bootstrap waits for all of them,
+    // so no two-member cluster formed without e3.
     for (const h of ['e1', 'e2']) {
       expect(await onHost(lab, h, 'systemctl is-active etcd || true; ls /var/lib/etcd 2>/dev/null | wc -l')).toBe('inactive\n0');
     }
@@ -225,19 +212,15 @@ describeLab('fault: host unreachable during first apply', () => {
     log(`[faults] re-apply with e3 back: exit ${again.code} after ${again.ms} ms (${again.log})`);
     expectExit(again, 0);
     expect(again.stdout).toMatch(HEALTHY);
-    // Only what was missing ran: e3's release step, every provisioner, then the bootstrap of all
-    // three founders, the join checks, the membership records and the gate; e1 and e2 did not fetch
-    // their release again.
+    // Only what was missing ran: e3's provisioner, then the bootstrap of all three founders, the
+    // join checks, the membership records and the gate; e1 and e2 were not provisioned again.
     expect(createdNullResources(again.stdout)).toEqual([
       'terraform_data.etcd_bootstrap',
       'terraform_data.etcd_health_check',
-      'terraform_data.etcd_member_e1',
       'terraform_data.etcd_member_e1_join',
-      'terraform_data.etcd_member_e2',
       'terraform_data.etcd_member_e2_join',
       'terraform_data.etcd_member_e3',
       'terraform_data.etcd_member_e3_join',
-      'terraform_data.etcd_member_e3_release',
       'terraform_data.etcd_membership["e1"]',
       'terraform_data.etcd_membership["e2"]',
       'terraform_data.etcd_membership["e3"]',
@@ -518,8 +501,7 @@ describeLab('fault: wrong checksum or unreachable mirror', () => {
       expect(text).toContain(
         `[etcd-deploy ${h.name}] ERROR: checksum mismatch for ${corrupt.url}: expected ${expected}, got ${corrupt.sha256} (installed binaries left untouched). Set etcd.sha256 in the cluster spec to the release's published sha256 (SHA256SUMS), or fix the file the mirror serves, then apply again`,
       );
-      // The release step fails, before any member's provisioner ran.
-      expect(text).toMatch(new RegExp(`with terraform_data\\.etcd_member_${h.name}_release\\b`));
+      expect(text).toMatch(new RegExp(`with terraform_data\\.etcd_member_${h.name}\\b`));
     }
     await expectHostsUntouched();
   }, 600_000);

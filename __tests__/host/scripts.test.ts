@@ -96,15 +96,14 @@ const runCheck = shellcheckAvailable();
   });
 });
 
-test('no shell body lives in the stack: Terraform only runs the host scripts, as root (and makes the work and upload dirs for the first upload, and writes the health gate its parameters)', () => {
+test('no shell body lives in the stack: Terraform only runs the host scripts, as root (and makes the work and staging dirs for the first upload, and writes the health gate its parameters)', () => {
   const inline: string[] = [];
   for (const [, spec] of SPECS) {
     for (const r of Object.values(synthSpec(spec).resource.terraform_data)) inline.push(...inlineCommands(r as Parameters<typeof inlineCommands>[0]));
   }
-  // The first contact: the work dir and a clean upload dir (the member's staging dir, or its release
-  // step's), then Terraform's emptied scripts swept.
+  // The first contact: the work dir and a clean staging dir, then Terraform's emptied scripts swept.
   const staging =
-    /^install -d -m 0700 (\S+) && rm -rf -- \1\/(staging|release) && install -d -m 0700 \1\/\2 && find \. \1 -maxdepth 1 -type f '\(' -name '\S+-\*\.sh' -o -name '\S+-\*\.sh' '\)' -empty -mmin \+1 -delete$/;
+    /^install -d -m 0700 (\S+) && rm -rf -- \1\/staging && install -d -m 0700 \1\/staging && find \. \1 -maxdepth 1 -type f '\(' -name '\S+-\*\.sh' -o -name '\S+-\*\.sh' '\)' -empty -mmin \+1 -delete$/;
   // A script (through sudo for users other than root; ssh-step.sh where terraform runs) and plain
   // arguments (an operation, member name, URLs, the health params).
   const runScript = /^(sudo -n )?bash \S+\.sh( [A-Za-z0-9:/.[\]-]+)*$/;

@@ -1,6 +1,6 @@
 /**
- * etcd.localTarball (air-gapped hosts): the release goes up in each member's release step, guarded
- * by a plan-time precondition on its sha256; the host is told to take it instead of downloading.
+ * etcd.localTarball (air-gapped hosts): the release goes up with the member's files, guarded by a
+ * plan-time precondition on its sha256; the host is told to take it instead of downloading.
  */
 import { SpecValidationError, validateClusterSpec } from '../../src/config/validate';
 import { synthSpec, withSpec } from '../helpers/synth';
@@ -11,11 +11,9 @@ type Member = { provisioner: Provisioner[]; lifecycle?: { precondition?: Array<{
 const TARBALL = '~/dl/etcd-v3.6.14-linux-amd64.tar.gz';
 const PINNED_SHA = 'ffe840ff9295808e88cce2794a18a5ac87f12a5203c8314d0bf6aa119b41bac5';
 
-/** The member's release step (`m`) and its provisioner (`p`). */
-function member(spec: ReturnType<typeof withSpec>, name = 'e1'): { m: Member; p: Member; tf: ReturnType<typeof synthSpec> } {
+function member(spec: ReturnType<typeof withSpec>, name = 'e1'): { m: Member; tf: ReturnType<typeof synthSpec> } {
   const tf = synthSpec(spec);
-  const data = tf.resource.terraform_data as Record<string, Member>;
-  return { m: data[`etcd_member_${name}_release`], p: data[`etcd_member_${name}`], tf };
+  return { m: (tf.resource.terraform_data as Record<string, Member>)[`etcd_member_${name}`], tf };
 }
 
 const params = (tf: ReturnType<typeof synthSpec>, name = 'e1'): string =>
@@ -24,22 +22,18 @@ const params = (tf: ReturnType<typeof synthSpec>, name = 'e1'): string =>
 
 describe('etcd.localTarball', () => {
   test('by default each host downloads: no upload, no precondition, nothing about it in params.env', () => {
-    const { m, p, tf } = member(withSpec({}));
-    expect(m.provisioner.map((x) => Object.keys(x)[0])).toEqual(['remote-exec', 'file', 'file', 'remote-exec']);
+    const { m, tf } = member(withSpec({}));
+    expect(m.provisioner.map((p) => Object.keys(p)[0])).toEqual(['remote-exec', 'file', 'file', 'remote-exec']);
     expect(m.lifecycle).toBeUndefined();
-    expect(p.lifecycle).toBeUndefined();
     expect(params(tf)).not.toContain('ETCD_LOCAL_TARBALL');
     expect((tf as unknown as { locals?: unknown }).locals).toBeUndefined();
   });
 
-  test('set: the tarball is uploaded by the release step after the scripts and params.env, before release.sh, on every member; the provisioner uploads no release', () => {
+  test('set: the tarball is uploaded into the staging dir after the scripts and the bundle, before provision.sh, on every member', () => {
     for (const name of ['e1', 'e2', 'e3']) {
-      const { m, p, tf } = member(withSpec({ etcd: { localTarball: TARBALL } }), name);
-      expect(m.provisioner.map((x) => Object.keys(x)[0])).toEqual(['remote-exec', 'file', 'file', 'file', 'remote-exec']);
-      expect(m.provisioner[3].file).toEqual({ source: '${local.etcd_local_tarball}', destination: '.etcd-kubeadm-cdktf/release/etcd-release.tar.gz' });
-      expect(m.provisioner[4]['remote-exec'].inline).toEqual(['bash .etcd-kubeadm-cdktf/release/release.sh']);
-      expect(p.provisioner.map((x) => Object.keys(x)[0])).toEqual(['remote-exec', 'file', 'file', 'remote-exec']);
-      expect(JSON.stringify(p)).not.toContain('etcd_local_tarball');
+      const { m, tf } = member(withSpec({ etcd: { localTarball: TARBALL } }), name);
+      expect(m.provisioner.map((p) => Object.keys(p)[0])).toEqual(['remote-exec', 'file', 'file', 'file', 'remote-exec']);
+      expect(m.provisioner[3].file).toEqual({ source: '${local.etcd_local_tarball}', destination: '.etcd-kubeadm-cdktf/staging/etcd-release.tar.gz' });
       expect(params(tf, name)).toContain('ETCD_LOCAL_TARBALL=etcd-release.tar.gz');
       expect((tf as unknown as { locals: Record<string, string> }).locals).toEqual({ etcd_local_tarball: `\${pathexpand("${TARBALL}")}` });
     }
@@ -59,14 +53,12 @@ describe('etcd.localTarball', () => {
     );
   });
 
-  test('moving the file elsewhere re-runs nothing (the release is the trigger, not the path)', () => {
+  test('moving the file elsewhere re-provisions nothing (the release is the trigger, not the path)', () => {
     const a = member(withSpec({ etcd: { localTarball: TARBALL } }));
     const b = member(withSpec({ etcd: { localTarball: '/srv/mirror/etcd.tar.gz' } }));
-    for (const name of ['etcd_member_e1', 'etcd_member_e1_release']) {
-      expect((b.tf.resource.terraform_data as Record<string, { triggers_replace: unknown }>)[name].triggers_replace).toEqual(
-        (a.tf.resource.terraform_data as Record<string, { triggers_replace: unknown }>)[name].triggers_replace,
-      );
-    }
+    expect((b.tf.resource.terraform_data as Record<string, { triggers_replace: unknown }>).etcd_member_e1.triggers_replace).toEqual(
+      (a.tf.resource.terraform_data as Record<string, { triggers_replace: unknown }>).etcd_member_e1.triggers_replace,
+    );
   });
 
   test.each([

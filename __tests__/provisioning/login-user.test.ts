@@ -57,20 +57,13 @@ describe('login users', () => {
     // (The health gate's parameters are written as the user, into its own work dir.)
     const commands = remoteCommands(data).filter(([, c]) => c !== 'true' && !c.startsWith('install -d') && !c.startsWith('umask 077 && cat >'));
     expect(commands.map(([name]) => name)).toEqual(
-      expect.arrayContaining([
-        'etcd_bootstrap',
-        'etcd_health_check',
-        'etcd_member_e1_release',
-        'etcd_member_e1',
-        'etcd_member_e1_join',
-        'etcd_membership["e1"]',
-      ]),
+      expect.arrayContaining(['etcd_bootstrap', 'etcd_health_check', 'etcd_member_e1', 'etcd_member_e1_join', 'etcd_membership["e1"]']),
     );
     for (const [name, c] of commands) expect({ name, c, sudo: c.startsWith('sudo -n bash ') }).toEqual({ name, c, sudo: true });
     if (remove) expect(commands.filter(([name]) => name === 'etcd_member_e3_removal')).toHaveLength(2);
-    // The work dir and the upload dirs are made as the user (it owns them), not through sudo: by
-    // each member's release step and provisioner. (A member marked remove has neither any more.)
-    expect(remoteCommands(data).filter(([, c]) => c.startsWith('install -d -m 0700 .etcd-kubeadm-cdktf &&'))).toHaveLength(remove ? 4 : 6);
+    // The work dir and staging are made as the user (it owns them), not through sudo.
+    // (A member marked remove has no provisioner any more.)
+    expect(remoteCommands(data).filter(([, c]) => c.startsWith('install -d -m 0700 .etcd-kubeadm-cdktf &&'))).toHaveLength(remove ? 2 : 3);
   });
 
   test.each(['root', 'ubuntu'])('as %s, no script goes to /tmp: the work dir, or the home dir for the command that makes it', (user) => {
@@ -78,30 +71,18 @@ describe('login users', () => {
     const paths = scriptPaths(data);
     expect(paths.length).toBeGreaterThan(10);
     for (const [name, p] of paths) expect({ name, p, private: p === REMOTE_WORK.script || p === REMOTE_WORK.firstScript }).toEqual({ name, p, private: true });
-    // Only the first step of a member's release step and provisioning runs from the home directory (e3 is removed).
-    expect(paths.filter(([, p]) => p === REMOTE_WORK.firstScript).map(([n]) => n)).toEqual([
-      'etcd_member_e1',
-      'etcd_member_e1_release',
-      'etcd_member_e2',
-      'etcd_member_e2_release',
-    ]);
+    // Only the first step of a member's provisioning runs from the home directory (e3 is removed).
+    expect(paths.filter(([, p]) => p === REMOTE_WORK.firstScript).map(([n]) => n)).toEqual(['etcd_member_e1', 'etcd_member_e2']);
     expect(JSON.stringify(data)).not.toContain('/tmp');
   });
 
-  test('the bundle is uploaded into the staging dir of the work dir, the files of the release step into its release dir', () => {
+  test('the bundle is uploaded into the staging dir of the work dir; the health params are written into the work dir', () => {
     const data = resources('ubuntu');
     const files = Object.values(data).flatMap((r) =>
       (r.provisioner ?? []).map((p) => (p as Record<string, { destination?: string }>).file?.destination).filter(Boolean),
     );
-    // per member: the host scripts, then the bundle; for its release step: the host scripts, then params.env
-    expect(files.sort()).toEqual(
-      [
-        ...Array(6).fill(REMOTE_WORK.staging),
-        ...Array(3)
-          .fill([REMOTE_WORK.release, `${REMOTE_WORK.release}/params.env`])
-          .flat(),
-      ].sort(),
-    );
+    // per member: the host scripts, then the bundle
+    expect(files.sort()).toEqual(Array(6).fill(REMOTE_WORK.staging));
     // The health gate's parameters are written by its own inline script, into the work dir.
     expect(JSON.stringify(data.etcd_health_check.provisioner)).toContain(`cat >${REMOTE_WORK.healthParams} <<`);
   });

@@ -59,8 +59,6 @@ export class MemberBundle extends Construct {
   readonly textFileSha256: Readonly<Record<string, string>>;
   /** Every local file resource of the bundle, for `dependsOn`. */
   readonly resources: Array<LocalFile | SensitiveFile> = [];
-  /** params.env alone: written before any certificate exists (the release step uploads it). */
-  readonly paramsFile: LocalFile;
 
   constructor(scope: Construct, id: string, props: MemberBundleProps) {
     super(scope, id);
@@ -93,7 +91,6 @@ export class MemberBundle extends Construct {
     };
     this.textFiles = Object.fromEntries(Object.entries(texts).map(([path, t]) => [path, t.content]));
     this.textFileSha256 = Object.fromEntries(Object.entries(texts).map(([path, t]) => [path, t.sha256]));
-    let paramsFile: LocalFile | undefined;
     for (const [path, content] of Object.entries(this.textFiles)) {
       const file = new LocalFile(this, path, {
         filename: `${this.dir}/${path}`,
@@ -102,8 +99,6 @@ export class MemberBundle extends Construct {
         directoryPermission: '0700',
       });
       this.resources.push(named(file, ...fileName(path)));
-      if (path === BUNDLE.params) paramsFile = file;
     }
-    this.paramsFile = paramsFile as LocalFile;
   }
 }

@@ -58,8 +58,6 @@ export const BUNDLE = {
   membership: 'membership.env',
   lib: 'lib.sh',
   provision: 'provision.sh',
-  /** The release step's script (uploaded with the host scripts, beside params.env). */
-  release: 'release.sh',
   ops: 'etcd-ops.sh',
   health: 'health.sh',
   /** etcd.localTarball, uploaded beside the bundle (not a file of it: the bundle is generated). */
@@ -79,8 +77,6 @@ export const HEALTH_FILES = { script: 'health.sh', params: 'health.env' } as con
  *   `./` because Terraform runs the path as a command).
  * - `script`: every later inline script (Terraform's `script_path`).
  * - `staging`: the member's bundle, removed by provision.sh whatever happens.
- * - `release`: the release step's upload (the host scripts, params.env, an uploaded release
- *   tarball), removed by release.sh whatever happens.
  * - `healthParams`: this run's health.env, read by the installed health.sh.
  */
 export const REMOTE_WORK = {
@@ -88,7 +84,6 @@ export const REMOTE_WORK = {
   firstScript: './.etcd-kubeadm-cdktf-first-%RAND%.sh',
   script: '.etcd-kubeadm-cdktf/terraform-%RAND%.sh',
   staging: '.etcd-kubeadm-cdktf/staging',
-  release: '.etcd-kubeadm-cdktf/release',
   healthParams: '.etcd-kubeadm-cdktf/health.env',
 } as const;
 

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export const HOST_SCRIPTS = ['lib.sh', 'release.sh', 'provision.sh', 'etcd-ops.sh', 'health.sh', 'ssh-step.sh'] as const;
+export const HOST_SCRIPTS = ['lib.sh', 'provision.sh', 'etcd-ops.sh', 'health.sh', 'ssh-step.sh'] as const;
 export type HostScript = (typeof HOST_SCRIPTS)[number];
 
 /** The directory of the scripts: next to this module, in the sources and in the built package. */

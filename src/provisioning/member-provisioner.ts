@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { Fn, Op } from 'cdktf';
 import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
 import type { HostScriptsAsset } from '../files/host-scripts';
 import type { MemberBundle } from '../files/member-bundle';
@@ -6,6 +7,7 @@ import { BUNDLE, REMOTE_WORK } from '../host/layout';
 import type { EtcdPki } from '../pki/etcd-pki';
 import { named } from '../private/names';
 import { TerraformData } from '../private/terraform-data';
+import { terraformLiteral } from '../private/terraform-literal';
 import { memberTriggers } from './member-triggers';
 import { asRoot, firstContact, sshConnection } from './ssh-connection';
 
@@ -18,23 +20,22 @@ export interface EtcdMemberProvisionerProps {
   /** The host scripts, uploaded beside the bundle. */
   readonly scripts: HostScriptsAsset;
   /**
-   * Every member's release step (`MemberRelease`): this member's staged the release this step
-   * installs; waiting for all of them means no member changes unless every host got the release.
-   */
-  readonly releases: readonly TerraformData[];
-  /**
    * Terraform expression of the SSH private key.
    * @default undefined: the SSH agent
    */
   readonly privateKey?: string;
+  /**
+   * Terraform expression of the path of `etcd.localTarball` on the applying machine.
+   * @default undefined: the host downloads the release
+   */
+  readonly localTarball?: string;
 }
 
 /**
  * One member over SSH: the SSH user's private work dir (0700, in its home) with a clean staging
- * dir, the host scripts and the bundle uploaded into it, then provision.sh as root (through sudo
- * for other users): install the release its release step staged, place the manifest's files
- * root-owned, start or restart without blocking, and remove the staging dir. Re-runs whenever one
- * of the member's triggers changes (member-triggers.ts).
+ * dir, the host scripts and the bundle uploaded into it, then provision.sh as root (through sudo for other users):
+ * install etcd, place the manifest's files root-owned, start or restart without blocking, and
+ * remove the staging dir. Re-runs whenever one of the member's triggers changes (member-triggers.ts).
  */
 export class EtcdMemberProvisioner extends Construct {
   readonly resource: TerraformData;
@@ -45,17 +46,34 @@ export class EtcdMemberProvisioner extends Construct {
     const { cluster, member, bundle } = props;
     this.triggers = memberTriggers(cluster, member, props.pki, bundle, props.scripts);
     const connection = sshConnection(cluster, member, member.sshHost, props.privateKey);
+    // Air-gapped hosts: the release goes up from the applying machine, checked there by the plan
+    // (filesha256, before anything runs) and on the host by provision.sh before it is installed.
+    const tarball = cluster.etcd.localTarball;
+    const tarballPath = tarball && props.localTarball;
     this.resource = named(
       new TerraformData(this, 'provision', {
         triggersReplace: this.triggers,
-        dependsOn: [...bundle.resources, ...props.releases],
+        dependsOn: bundle.resources,
         connection,
         provisioners: [
           firstContact(connection, REMOTE_WORK.staging),
           { type: 'file', source: `${props.scripts.dir}/`, destination: REMOTE_WORK.staging },
           { type: 'file', source: `${bundle.dir}/`, destination: REMOTE_WORK.staging },
+          ...(tarballPath ? [{ type: 'file' as const, source: tarballPath, destination: `${REMOTE_WORK.staging}/${BUNDLE.localTarball}` }] : []),
           { type: 'remote-exec', inline: [asRoot(cluster, [`${REMOTE_WORK.staging}/${BUNDLE.provision}`])] },
         ],
+        ...(tarballPath && {
+          lifecycle: {
+            precondition: [
+              {
+                condition: Op.eq(Fn.filesha256(tarballPath), cluster.etcd.sha256),
+                errorMessage: terraformLiteral(
+                  `etcd.localTarball ${tarball} is not the release the spec names: its sha256 must be ${cluster.etcd.sha256} (etcd ${cluster.etcd.version} ${cluster.etcd.arch}). Nothing was uploaded.`,
+                ),
+              },
+            ],
+          },
+        }),
       }),
       'member',
       member.name,

@@ -33,9 +33,8 @@ export function memberTriggers(
   for (const [path, sha256] of Object.entries(bundle.textFileSha256)) {
     if (path !== BUNDLE.membership) triggers[`${path}_sha256`] = sha256;
   }
-  // The scripts the hosts run (ssh-step.sh runs on the applying machine, release.sh in the member's
-  // release step, which has triggers of its own: neither is an input of this step).
-  for (const name of HOST_SCRIPTS) if (name !== 'ssh-step.sh' && name !== 'release.sh') triggers[`${name}_sha256`] = scripts.sha256[name];
+  // The scripts the hosts run (ssh-step.sh runs on the applying machine: not a member's input).
+  for (const name of HOST_SCRIPTS) if (name !== 'ssh-step.sh') triggers[`${name}_sha256`] = scripts.sha256[name];
   for (const f of bundle.pkiFiles) {
     if (!f.sensitive) triggers[f.bundlePath] = `\${sha256(${pemOf(pki, member, f.item).address})}`;
   }

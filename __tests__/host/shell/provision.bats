@@ -47,16 +47,6 @@ OPS
 }
 teardown() { teardown_sandbox; }
 
-# release_step [TARBALL]: the member's release step, as Terraform runs it: the host scripts and
-# params.env (and an uploaded release) in a fresh upload dir, then release.sh.
-release_step() {
-  rm -rf "$SANDBOX/release-upload"
-  mkdir -p "$SANDBOX/release-upload"
-  cp "$SCRIPTS_DIR/release.sh" "$SCRIPTS_DIR/lib.sh" "$SANDBOX/bundle/params.env" "$SANDBOX/release-upload/"
-  if [ -n "${1:-}" ]; then cp "$1" "$SANDBOX/release-upload/etcd-release.tar.gz"; fi
-  run bash "$SANDBOX/release-upload/release.sh"
-}
-
 # provision: uploads the bundle again (as Terraform does) and runs the script.
 provision() {
   rm -rf "$SANDBOX/staging"
@@ -179,6 +169,33 @@ refused_before_changing_anything() {
   [ -z "$(calls ops)" ]
 }
 
+@test "systemd re-reads its units only when a unit file changed, or its copy is stale or missing; enable never reloads" {
+  provision
+  [ "$(calls systemctl | grep -c '^daemon-reload$')" = 1 ]
+  running
+  echo no >"$SANDBOX/show-NeedDaemonReload"
+  echo loaded >"$SANDBOX/show-LoadState"
+  : >"$SANDBOX/calls/systemctl"
+  echo "client v2" >"$SANDBOX/bundle/pki/etcd/healthcheck-client.crt"
+  provision
+  [ "$status" -eq 0 ]
+  [ -z "$(calls systemctl | grep '^daemon-reload$')" ]
+  # A run stopped between placing the unit and the reload: systemd says its copy is stale.
+  echo yes >"$SANDBOX/show-NeedDaemonReload"
+  provision
+  [ "$(calls systemctl | grep -c '^daemon-reload$')" = 1 ]
+  echo no >"$SANDBOX/show-NeedDaemonReload"
+  echo not-found >"$SANDBOX/show-LoadState"
+  provision
+  [ "$(calls systemctl | grep -c '^daemon-reload$')" = 2 ]
+  echo loaded >"$SANDBOX/show-LoadState"
+  printf '# Managed by etcd-kubeadm-cdktf (Terraform). Local edits are overwritten on the next apply.\n[Unit]\nDescription=v2\n' >"$SANDBOX/bundle/etcd.service"
+  provision
+  [ "$(calls systemctl | grep -c '^daemon-reload$')" = 3 ]
+  [ -z "$(calls systemctl | grep '^enable' | grep -v -- '--no-reload')" ]
+  [ -n "$(calls systemctl | grep '^enable')" ]
+}
+
 @test "a file etcd reads changed: a rolling restart; a client certificate only: placed, no restart" {
   provision
   running
@@ -239,7 +256,7 @@ refused_before_changing_anything() {
   [[ "$output" == *"checksum mismatch for file://$SANDBOX/release.tar.gz"* ]]
   [[ "$output" == *"installed binaries left untouched"* ]]
   [ ! -e "$SANDBOX/bin/etcd" ]
-  [ -z "$(ls -A "$SANDBOX/state/releases")" ]
+  [ -z "$(ls -d "$SANDBOX/state"/download.* 2>/dev/null || true)" ]
 }
 
 @test "the manifest retires a file this tool no longer places" {
@@ -250,34 +267,22 @@ refused_before_changing_anything() {
   [[ "$output" == *"removed $SANDBOX/pki/etcd/ca.key"* ]]
 }
 
-@test "the release its release step staged is installed without a second download, and the staged copy goes" {
-  release_step
-  [ "$status" -eq 0 ]
-  [ "$(grep -c . "$SANDBOX/calls/curl")" = 1 ]
-  [ ! -e "$SANDBOX/bin/etcd" ]
-  provision
-  [ "$status" -eq 0 ]
-  [[ "$output" == *"installed etcd 3.6.14 into $SANDBOX/bin"* ]]
-  [ "$(grep -c . "$SANDBOX/calls/curl")" = 1 ]
-  [ "$("$SANDBOX/bin/etcd")" = "etcd 3.6.14" ]
-  [ -z "$(ls -A "$SANDBOX/state/releases")" ]
-}
-
-@test "an air-gapped host: the release its release step took from the upload is installed, nothing downloaded; without it, the message says how to upload it again" {
+@test "an air-gapped host: the uploaded release is verified and installed, nothing downloaded; a tampered upload is refused" {
   echo 'ETCD_LOCAL_TARBALL=etcd-release.tar.gz' >>"$SANDBOX/bundle/params.env"
-  release_step "$SANDBOX/release.tar.gz"
+  cp "$SANDBOX/release.tar.gz" "$SANDBOX/bundle/etcd-release.tar.gz"
+  provision
   [ "$status" -eq 0 ]
   [[ "$output" == *"installing from the tarball uploaded from the applying machine (etcd.localTarball), not downloading"* ]]
-  provision
-  [ "$status" -eq 0 ]
   [[ "$output" == *"installed etcd 3.6.14 into $SANDBOX/bin"* ]]
   [ -z "$(calls curl)" ]
   [ ! -e "$SANDBOX/staging" ]
 
   rm -f "$SANDBOX/state/installed-release" "$SANDBOX/bin/etcd"
+  printf 'tampered' >>"$SANDBOX/bundle/etcd-release.tar.gz"
   provision
   [ "$status" -eq 1 ]
-  [[ "$output" == *"the release uploaded by this member's release step is gone from $SANDBOX/state/releases/"*"upload it again with terraform apply -replace on the member's _release resource"* ]]
+  [[ "$output" == *"checksum mismatch for the tarball uploaded from the applying machine (etcd.localTarball)"* ]]
+  [[ "$output" == *"installed binaries left untouched"* ]]
   [ ! -e "$SANDBOX/bin/etcd" ]
   [ -z "$(calls curl)" ]
   [ ! -e "$SANDBOX/staging" ]

@@ -183,7 +183,7 @@ write_bootstrap_env() {
 }
 
 ensure_running() {
-  systemctl enable --quiet "$UNIT"
+  systemctl enable --quiet --no-reload "$UNIT"
   if ! systemctl is-active --quiet "$UNIT"; then
     systemctl reset-failed "$UNIT" 2>/dev/null || true
     log "starting $UNIT_NAME"
@@ -228,7 +228,7 @@ ensure_member() {
     log "starting as a founding member of the new cluster"
     ensure_running
     local deadline=$(($(date +%s) + 10))
-    until [ -d "$DATA_DIR/member" ] || [ "$(date +%s)" -ge "$deadline" ]; do pause; done
+    until [ -d "$DATA_DIR/member" ] || [ "$(date +%s)" -ge "$deadline" ]; do sleep 0.05; done
     if [ -d "$DATA_DIR/member" ]; then rm -f -- "$FOUNDING"; fi
     return 0
   fi
@@ -280,7 +280,7 @@ join_locked() {
   write_bootstrap_env "$initial" existing
   write_stamp
   log "starting as a learner with --initial-cluster=$initial"
-  systemctl enable --quiet "$UNIT"
+  systemctl enable --quiet --no-reload "$UNIT"
   systemctl start --no-block "$UNIT"
   deadline=$(($(date +%s) + HEALTH_SECONDS))
   until out="$(ctl_others member promote "$id" 2>&1)"; do

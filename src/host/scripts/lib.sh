@@ -10,16 +10,6 @@ die() {
   exit 1
 }
 
-# from_upload: the start of a script Terraform uploads with params.env and runs as root
-# (provision.sh, release.sh; HERE is its dir): the upload goes whatever happens (it may hold private
-# keys), and nothing runs unless root.
-from_upload() {
-  LOG_TAG=etcd-deploy
-  trap remove_upload EXIT
-  [ "$(id -u)" -eq 0 ] || die "must run as root (the stack runs it through sudo -n when ssh.user is not root)"
-}
-remove_upload() { rm -rf -- "$HERE"; }
-
 # ctl ARGS: etcdctl with the healthcheck client certificate (endpoints given by the caller).
 ctl() {
   "$BIN_DIR/etcdctl" --cacert="$CA_CERT" --cert="$CLIENT_CERT" --key="$CLIENT_KEY" --dial-timeout=3s --command-timeout=10s "$@"
@@ -71,83 +61,6 @@ check_upgrade_path() {
     die "refusing etcd $from -> $to: 3.5 -> 3.6 needs 3.5.$UPGRADE_FLOOR_3_5_PATCH or later first"
   fi
   return 0
-}
-
-# download URL FILE: curl, or wget where curl is missing.
-download() {
-  if command -v curl >/dev/null 2>&1; then
-    curl --fail --silent --show-error --location --retry 3 --connect-timeout 15 --output "$2" "$1"
-  elif command -v wget >/dev/null 2>&1; then
-    wget --quiet --tries=3 --timeout=15 --output-document="$2" "$1"
-  else
-    die "neither curl nor wget is installed"
-  fi
-}
-
-# release_wanted: the release the spec asks for, as the installed-release stamp records it.
-release_wanted() { printf '%s %s %s' "$ETCD_VERSION" "$ETCD_ARCH" "$ETCD_SHA256"; }
-
-# release_installed: this exact release (version, arch, checksum) is installed in BIN_DIR.
-release_installed() {
-  local stamp="$STATE_DIR/installed-release"
-  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(release_wanted)" ] && [ -x "$BIN_DIR/etcd" ] && [ -x "$BIN_DIR/etcdctl" ]
-}
-
-# staged_release: the directory where the wanted release waits, verified and extracted, to be
-# installed (named after its sha256; complete once it holds .staged).
-staged_release() { printf '%s/releases/%s' "$STATE_DIR" "$ETCD_SHA256"; }
-
-# stage_release [UPLOADED]: download the release (or take UPLOADED, the tarball Terraform uploaded
-# from the applying machine), verify its sha256, extract etcd, etcdctl and etcdutl into
-# staged_release. Nothing installed changes; a failure leaves nothing behind. Other releases
-# staged earlier (never installed) are removed first.
-stage_release() {
-  local uploaded="${1:-}" dest work actual src bin
-  local from="$ETCD_URL" fix="Set etcd.sha256 in the cluster spec to the release's published sha256 (SHA256SUMS), or fix the file the mirror serves"
-  dest="$(staged_release)"
-  if [ -f "$dest/.staged" ] && [ "$(cat "$dest/.staged")" = "$(release_wanted)" ]; then
-    log "etcd $ETCD_VERSION already staged"
-    return 0
-  fi
-  install -d -m 0700 "$STATE_DIR" "$STATE_DIR/releases"
-  find "$STATE_DIR/releases" -mindepth 1 -maxdepth 1 -exec rm -rf -- {} +
-  work="$(mktemp -d "$STATE_DIR/releases/.incoming.XXXXXX")"
-  if [ -n "$uploaded" ]; then
-    from="the tarball uploaded from the applying machine (etcd.localTarball)"
-    fix="The file changed on its way or on the host: apply again"
-    log "installing from $from, not downloading"
-    if [ ! -f "$uploaded" ]; then
-      rm -rf -- "$work"
-      die "$from is missing from the upload (installed binaries left untouched)"
-    fi
-    mv -- "$uploaded" "$work/etcd.tar.gz"
-  else
-    log "downloading $ETCD_URL"
-    if ! download "$ETCD_URL" "$work/etcd.tar.gz"; then
-      rm -rf -- "$work"
-      die "download failed: $ETCD_URL (installed binaries left untouched). Check etcd.downloadUrl in the cluster spec and that this host can reach it (mirror up, proxy, firewall, DNS), or upload the release from the applying machine (etcd.localTarball), then apply again"
-    fi
-  fi
-  actual="$(sha256sum "$work/etcd.tar.gz" | cut -d ' ' -f 1)"
-  if [ "$actual" != "$ETCD_SHA256" ]; then
-    rm -rf -- "$work"
-    die "checksum mismatch for $from: expected $ETCD_SHA256, got $actual (installed binaries left untouched). $fix, then apply again"
-  fi
-  mkdir "$work/x" "$work/bin"
-  tar -xzf "$work/etcd.tar.gz" -C "$work/x" --no-same-owner
-  src="$(find "$work/x" -mindepth 2 -maxdepth 2 -type f -name etcd -print -quit)"
-  src="$(dirname "${src:-$work/x/none/etcd}")"
-  if [ ! -f "$src/etcd" ] || [ ! -f "$src/etcdctl" ]; then
-    rm -rf -- "$work"
-    die "the tarball from $from holds no etcd and etcdctl binaries"
-  fi
-  for bin in etcd etcdctl etcdutl; do
-    if [ -f "$src/$bin" ]; then mv -- "$src/$bin" "$work/bin/$bin"; fi
-  done
-  release_wanted >"$work/bin/.staged"
-  mv -- "$work/bin" "$dest"
-  rm -rf -- "$work"
-  log "staged etcd $ETCD_VERSION"
 }
 
 # member_field URL FIELD < `member list -w simple`: the field (1 id, 2 status, 3 name, 5 client

@@ -15,8 +15,13 @@ STAGING_DIR="$HERE"
 . "$HERE/params.env"
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
+LOG_TAG=etcd-deploy
+
 # Private keys must not linger in the staging area, whatever happens.
-from_upload
+cleanup() { rm -rf -- "$STAGING_DIR"; }
+trap cleanup EXIT
+
+[ "$(id -u)" -eq 0 ] || die "must run as root (the stack runs it through sudo -n when ssh.user is not root)"
 command -v systemctl >/dev/null 2>&1 || die "systemd is required on the host"
 
 # pids_on PORT: pids of the processes listening on a TCP port (ss, from iproute2).
@@ -108,28 +113,60 @@ owe_restart() {
   if [ "$upgrading" = 1 ]; then echo upgrade >"$RESTART_PENDING"; else echo plain >"$RESTART_PENDING"; fi
 }
 
-# Install the release the member's release step staged (verified and extracted while the
-# certificates were being made): swap the binaries in with rename(2), then drop the staged copy.
-# Skipped when this exact release (version, arch, checksum) is already installed. Should the staged
-# copy be gone (removed by hand), a downloaded release is staged here instead; an uploaded one
-# (etcd.localTarball) cannot be, and the message says how to upload it again.
+download() {
+  if command -v curl >/dev/null 2>&1; then
+    curl --fail --silent --show-error --location --retry 3 --connect-timeout 15 --output "$2" "$1"
+  elif command -v wget >/dev/null 2>&1; then
+    wget --quiet --tries=3 --timeout=15 --output-document="$2" "$1"
+  else
+    die "neither curl nor wget is installed"
+  fi
+}
+
+# Download (or take the tarball Terraform uploaded from the applying machine, ETCD_LOCAL_TARBALL),
+# verify, extract, then swap binaries in with rename(2). Skipped when this exact release (version,
+# arch, checksum) is already installed.
 install_etcd() {
-  local stamp="$STATE_DIR/installed-release" src bin
-  if release_installed; then
+  local stamp="$STATE_DIR/installed-release"
+  local wanted="$ETCD_VERSION $ETCD_ARCH $ETCD_SHA256"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ] && [ -x "$BIN_DIR/etcd" ] && [ -x "$BIN_DIR/etcdctl" ]; then
     log "etcd $ETCD_VERSION already installed in $BIN_DIR"
-    rm -rf -- "$(staged_release)"
     return 0
   fi
+  local work actual src bin
   if [ -f "$stamp" ]; then
     check_upgrade_path "$(cut -d ' ' -f 1 "$stamp")" "$ETCD_VERSION"
     upgrading=1
   fi
-  src="$(staged_release)"
-  if [ ! -f "$src/.staged" ] || [ "$(cat "$src/.staged")" != "$(release_wanted)" ]; then
-    if [ -n "${ETCD_LOCAL_TARBALL:-}" ]; then
-      die "the release uploaded by this member's release step is gone from $src (installed binaries left untouched): upload it again with terraform apply -replace on the member's _release resource"
+  work="$(mktemp -d "$STATE_DIR/download.XXXXXX")"
+  local from="$ETCD_URL" fix="Set etcd.sha256 in the cluster spec to the release's published sha256 (SHA256SUMS), or fix the file the mirror serves"
+  if [ -n "${ETCD_LOCAL_TARBALL:-}" ]; then
+    from="the tarball uploaded from the applying machine (etcd.localTarball)"
+    fix="The file changed on its way or on the host: apply again"
+    log "installing from $from, not downloading"
+    if [ ! -f "$STAGING_DIR/$ETCD_LOCAL_TARBALL" ]; then
+      rm -rf -- "$work"
+      die "$from is missing from the upload (installed binaries left untouched)"
     fi
-    stage_release ""
+    mv -- "$STAGING_DIR/$ETCD_LOCAL_TARBALL" "$work/etcd.tar.gz"
+  else
+    log "downloading $ETCD_URL"
+    if ! download "$ETCD_URL" "$work/etcd.tar.gz"; then
+      rm -rf -- "$work"
+      die "download failed: $ETCD_URL (installed binaries left untouched). Check etcd.downloadUrl in the cluster spec and that this host can reach it (mirror up, proxy, firewall, DNS), or upload the release from the applying machine (etcd.localTarball), then apply again"
+    fi
+  fi
+  actual="$(sha256sum "$work/etcd.tar.gz" | cut -d ' ' -f 1)"
+  if [ "$actual" != "$ETCD_SHA256" ]; then
+    rm -rf -- "$work"
+    die "checksum mismatch for $from: expected $ETCD_SHA256, got $actual (installed binaries left untouched). $fix, then apply again"
+  fi
+  tar -xzf "$work/etcd.tar.gz" -C "$work" --no-same-owner
+  src="$(find "$work" -mindepth 2 -maxdepth 2 -type f -name etcd -print -quit)"
+  src="$(dirname "$src")"
+  if [ ! -f "$src/etcd" ] || [ ! -f "$src/etcdctl" ]; then
+    rm -rf -- "$work"
+    die "the tarball from $from holds no etcd and etcdctl binaries"
   fi
   install -d -m 0755 "$BIN_DIR"
   owe_restart
@@ -139,10 +176,16 @@ install_etcd() {
   for bin in etcd etcdctl etcdutl; do
     if [ -f "$BIN_DIR/.$bin.new" ]; then mv -f "$BIN_DIR/.$bin.new" "$BIN_DIR/$bin"; fi
   done
-  printf '%s\n' "$(release_wanted)" >"$stamp.new"
+  printf '%s\n' "$wanted" >"$stamp.new"
   mv -f "$stamp.new" "$stamp"
-  rm -rf -- "$src"
+  rm -rf -- "$work"
   log "installed etcd $ETCD_VERSION into $BIN_DIR"
+}
+
+# note_unit_change PATH: a file in systemd's unit dir changes, so systemd must re-read its units.
+units_changed=0
+note_unit_change() {
+  if [ "$(dirname "$1")" = "$(dirname "$UNIT_FILE")" ]; then units_changed=1; fi
 }
 
 # place STAGED_PATH DEST MODE RESTARTS: install a file atomically, only when it differs.
@@ -153,6 +196,7 @@ place() {
     return 0
   fi
   if [ "$restarts" = 1 ]; then owe_restart; fi
+  note_unit_change "$dest"
   install -m "$mode" -o root -g root "$src" "$dest.new"
   mv -f "$dest.new" "$dest"
   log "updated $dest"
@@ -161,6 +205,7 @@ place() {
 # retire DEST: remove a file this tool no longer places (e.g. the CA key after an opt-out).
 retire() {
   if [ -e "$1" ]; then
+    note_unit_change "$1"
     rm -f -- "$1"
     log "removed $1"
   fi
@@ -183,14 +228,14 @@ apply_manifest() {
 
 preflight
 install -d -m 0700 "$STATE_DIR"
-# Download dirs that a run of an earlier version of this script, killed mid-download, left behind.
+# A run killed mid-download leaves its work dir behind: clear those before starting.
 find "$STATE_DIR" -maxdepth 1 -type d -name 'download.*' -exec rm -rf -- {} +
 install_etcd
 
 if [ "$SNAPSHOTS_ENABLED" != 1 ]; then
   # Scheduled snapshots are off: stop a timer left from an earlier apply (the manifest then
   # retires its unit files).
-  systemctl disable --now "$SNAPSHOT_TIMER" 2>/dev/null || true
+  systemctl disable --now --no-reload "$SNAPSHOT_TIMER" 2>/dev/null || true
 fi
 # kubeadm's PKI tree, the unit, the operations scripts and their parameters
 apply_manifest "$STAGING_DIR/manifest.tsv"
@@ -199,29 +244,34 @@ apply_manifest "$STAGING_DIR/manifest.tsv"
 install -d -m 0700 "$DATA_DIR"
 chmod 0700 "$DATA_DIR"
 
-systemctl daemon-reload
+# systemd re-reads unit files only when told (a reload takes a good part of a second): when one
+# changed in this run, or when its copy of the unit is stale or missing (a run stopped between
+# placing the unit and this reload). Every enable below then skips its own implicit reload.
+if [ "$units_changed" = 1 ] || [ "$(systemctl show -p NeedDaemonReload --value "$UNIT" 2>/dev/null || true)" != no ] ||
+  [ "$(systemctl show -p LoadState --value "$UNIT" 2>/dev/null || true)" != loaded ]; then
+  systemctl daemon-reload
+fi
 if [ ! -d "$DATA_DIR/member" ]; then
   # Never started here: its join step starts it (etcd-ops.sh ensure-member), as a founder the
   # cluster's one bootstrap prepared, or joining the running cluster.
   log "not started yet: its join step starts it (a founder of a new cluster, or joining a running one)"
 elif [ "$restart_needed" = 1 ]; then
   # One member at a time under the cluster lock, each after the cluster is healthy again.
-  systemctl enable --quiet "$UNIT"
+  systemctl enable --quiet --no-reload "$UNIT"
   if [ "$upgrading" = 1 ]; then bash "$OPS_SCRIPT" restart-upgrade; else bash "$OPS_SCRIPT" restart; fi
 elif ! systemctl is-active --quiet "$UNIT"; then
-  systemctl enable --quiet "$UNIT"
+  systemctl enable --quiet --no-reload "$UNIT"
   systemctl reset-failed "$UNIT" 2>/dev/null || true
   log "starting $UNIT_NAME"
   systemctl start --no-block "$UNIT"
 else
-  systemctl enable --quiet "$UNIT"
+  systemctl enable --quiet --no-reload "$UNIT"
   log "nothing changed: $UNIT_NAME left running"
 fi
 rm -f -- "$RESTART_PENDING"
 
 if [ "$SNAPSHOTS_ENABLED" = 1 ]; then
-  systemctl daemon-reload
-  systemctl enable --quiet "$SNAPSHOT_TIMER"
+  systemctl enable --quiet --no-reload "$SNAPSHOT_TIMER"
   systemctl restart "$SNAPSHOT_TIMER"
   log "snapshot timer $SNAPSHOT_TIMER: $SNAPSHOT_ON_CALENDAR"
 fi
