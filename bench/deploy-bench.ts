@@ -77,6 +77,7 @@ export async function deployOnce(lab: Lab, release: PublishedRelease, opts: Depl
       initMs,
       applyMs: r.wallMs,
       totalMs: initMs + r.wallMs,
+      ...(r.cpuMs !== null && { cpuMs: r.cpuMs }),
       phases,
       milestones,
       log,

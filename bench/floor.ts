@@ -62,6 +62,7 @@ export async function floorOnce(lab: Lab, release: PublishedRelease, opts: Floor
     members: opts.hosts.length,
     hosts: opts.hostState,
     totalMs: r.wallMs,
+    ...(r.cpuMs !== null && { cpuMs: r.cpuMs }),
     phases: floorPhases(milestones),
     milestones,
     log: opts.logFile,

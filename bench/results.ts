@@ -50,6 +50,8 @@ export interface DeployRun {
   readonly applyMs: number;
   /** init + apply. */
   readonly totalMs: number;
+  /** The machine's busy CPU time during the apply, every core (absent in older results, or off Linux). */
+  readonly cpuMs?: number;
   /** init plus the apply phases; they add up to totalMs. */
   readonly phases: Phases;
   readonly milestones: DeployMilestones;
@@ -62,6 +64,8 @@ export interface FloorRun {
   readonly members: number;
   readonly hosts: HostState;
   readonly totalMs: number;
+  /** The machine's busy CPU time during the floor script, every core (absent in older results, or off Linux). */
+  readonly cpuMs?: number;
   readonly phases: Phases;
   readonly milestones: FloorMilestones;
   readonly log: string;

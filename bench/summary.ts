@@ -33,6 +33,8 @@ export interface ScenarioRow {
   /** Phases of the run whose total is the median: they add up to its total. */
   readonly phases: Phases;
   readonly medianRunTotal: number;
+  /** The machine's busy CPU time during the apply (the floor script), every core; null when not recorded. */
+  readonly cpu: Spread | null;
 }
 
 export type OpsKind = 'plan' | 'restart-floor' | 'change';
@@ -90,6 +92,12 @@ function synthRows(results: BenchResults): SynthRow[] {
   });
 }
 
+/** The busy CPU time of the runs that recorded it. */
+function cpuSpread(runs: ReadonlyArray<{ cpuMs?: number }>): Spread | null {
+  const ms = runs.flatMap((r) => (r.cpuMs === undefined ? [] : [r.cpuMs]));
+  return ms.length > 0 ? spread(ms) : null;
+}
+
 function scenarioRows(results: BenchResults): ScenarioRow[] {
   const rows: ScenarioRow[] = [];
   for (const scenario of Object.values(SCENARIOS) as string[]) {
@@ -105,6 +113,7 @@ function scenarioRows(results: BenchResults): ScenarioRow[] {
         apply: spread(d.map((r) => r.applyMs)),
         phases: mid.phases,
         medianRunTotal: mid.totalMs,
+        cpu: cpuSpread(d),
       });
     } else if (f.length > 0) {
       const mid = medianRun(f, (r) => r.totalMs);
@@ -116,6 +125,7 @@ function scenarioRows(results: BenchResults): ScenarioRow[] {
         apply: null,
         phases: mid.phases,
         medianRunTotal: mid.totalMs,
+        cpu: cpuSpread(f),
       });
     }
   }
@@ -250,6 +260,6 @@ export function summarize(results: BenchResults): Summary {
     scenarios,
     ops,
     ratios: ratios(scenarios, ops, synth),
-    targets: judgeTargets({ scenarios, ops, synth, quick: results.quick }),
+    targets: judgeTargets({ scenarios, ops, synth, quick: results.quick, cores: results.machine.cpus }),
   };
 }

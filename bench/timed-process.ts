@@ -1,5 +1,6 @@
 // Spawns one process and timestamps every output line as it arrives (ms since the spawn).
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 export interface TimedLine {
@@ -15,7 +16,28 @@ export interface TimedRun {
   readonly startedMonoMs: number;
   /** Wall time from spawn to exit. */
   readonly wallMs: number;
+  /**
+   * Busy CPU time of the whole machine from spawn to exit, every core counted (/proc/stat): the
+   * process, and whatever it made others do (the lab's hosts share the kernel); null off Linux.
+   */
+  readonly cpuMs: number | null;
   readonly lines: TimedLine[];
+}
+
+/** USER_HZ, the unit of /proc/stat: 100 on every Linux architecture. */
+const USER_HZ = 100;
+
+/** Busy CPU time of the machine since boot, every core counted, in ms; null where /proc/stat is not there. */
+export function machineBusyMs(): number | null {
+  try {
+    const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+    if (fields[0] !== 'cpu') return null;
+    // user nice system idle iowait irq softirq steal (guest time is inside user already)
+    const [user, nice, system, , , irq, softirq, steal] = fields.slice(1, 9).map((v) => Number(v) || 0);
+    return ((user + nice + system + irq + softirq + steal) * 1000) / USER_HZ;
+  } catch {
+    return null;
+  }
 }
 
 export interface TimedOptions {
@@ -28,6 +50,7 @@ export interface TimedOptions {
 /** Runs argv to completion; never throws for a non-zero exit (a timeout kills it: code 137). */
 export function runTimed(argv: string[], opts: TimedOptions = {}): Promise<TimedRun> {
   return new Promise((resolve, reject) => {
+    const busyAtStart = machineBusyMs();
     const started = performance.now();
     const startedMonoMs = Number(process.hrtime.bigint() / 1000n) / 1000;
     const child = spawn(argv[0], argv.slice(1), { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -58,10 +81,12 @@ export function runTimed(argv: string[], opts: TimedOptions = {}): Promise<Timed
     });
     child.on('close', (code, signal) => {
       const wallMs = performance.now() - started;
+      const busy = machineBusyMs();
+      const cpuMs = busy !== null && busyAtStart !== null ? busy - busyAtStart : null;
       if (timer) clearTimeout(timer);
       out.end();
       err.end();
-      resolve({ code: code ?? (signal === 'SIGKILL' ? 137 : 1), startedMonoMs, wallMs, lines });
+      resolve({ code: code ?? (signal === 'SIGKILL' ? 137 : 1), startedMonoMs, wallMs, cpuMs, lines });
     });
   });
 }

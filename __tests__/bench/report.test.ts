@@ -11,8 +11,9 @@ import { SCENARIOS } from '../../bench/scenarios';
 import { memberSpec, synthCases } from '../../bench/specs';
 import { median, medianRun, ratio } from '../../bench/stats';
 import { gapContributors, summarize } from '../../bench/summary';
-import { TARGETS } from '../../bench/targets';
-import { TimedLine } from '../../bench/timed-process';
+import type { ScenarioRow } from '../../bench/summary';
+import { cpuBound, cpuCompared, TARGETS } from '../../bench/targets';
+import { machineBusyMs, TimedLine } from '../../bench/timed-process';
 import { shellcheck, shellcheckAvailable } from '../helpers/shellcheck';
 
 const at = (t: number, text: string): TimedLine => ({ t, stream: 'stdout', text });
@@ -274,6 +275,51 @@ describe('summary and report', () => {
     expect(md).toContain(`| ${TARGETS.synth} | 3.81× (0.80 s vs 0.21 s) | **not met** |`);
     expect(md).toContain(`| ${TARGETS.replan} | — | **not measured** |`);
     expect(md).toContain('![synth and deploy times](results.png)');
+  });
+});
+
+describe('what the cores allow', () => {
+  const spreadOf = (ms: number) => ({ n: 3, median: ms, min: ms, max: ms });
+  const row = (scenario: string, wallMs: number, cpuMs: number | null): ScenarioRow => ({
+    scenario,
+    kind: scenario.startsWith('floor') ? 'floor' : 'deploy',
+    members: 3,
+    total: spreadOf(wallMs),
+    apply: null,
+    phases: {},
+    medianRunTotal: wallMs,
+    cpu: cpuMs === null ? null : spreadOf(cpuMs),
+  });
+
+  it("turns the machine's busy CPU time into the least wall time its cores allow, against the floor", () => {
+    const note = cpuBound(row('deploy 3', 6000, 9000), row('floor 3', 2000, 2500), 2);
+    expect(note).toContain("the machine's 2 cores were busy 9.00 s in all (the floor: 2.50 s; medians)");
+    expect(note).toContain('that is 4.50 s of wall time, 2.25× the floor, beyond the 1.50× target on this machine whatever the order of the steps');
+    expect(cpuBound(row('deploy 3', 6000, 5000), row('floor 3', 2000, 2500), 2)).toContain(
+      '1.25× the floor, within the 1.50× target: the rest of the gap is waiting',
+    );
+    // Not recorded (older results, or not Linux): nothing is said.
+    expect(cpuBound(row('deploy 3', 6000, null), row('floor 3', 2000, 2500), 2)).toBe('');
+    expect(cpuBound(row('deploy 3', 6000, 9000), row('floor 3', 2000, 2500), undefined)).toBe('');
+  });
+
+  it('tells work from waiting when two deploys are compared', () => {
+    expect(cpuCompared('5 members', row('deploy 5', 9000, 13500), '3', row('deploy 3', 6000, 9000))).toContain(
+      '(1.50× the work for 1.50× the wall time): the time follows the work',
+    );
+    expect(cpuCompared('-parallelism=1', row('deploy 3 -parallelism=1', 9000, 9000), 'the default', row('deploy 3', 6000, 9000))).toContain(
+      '(1.00× the work for 1.50× the wall time): more time than work: the rest is waiting.',
+    );
+  });
+
+  (fs.existsSync('/proc/stat') ? it : it.skip)("reads the machine's busy CPU time from /proc/stat, and it only grows", () => {
+    const a = machineBusyMs();
+    let x = 0;
+    for (let i = 0; i < 2e7; i++) x += i;
+    const b = machineBusyMs();
+    expect(x).toBeGreaterThan(0);
+    expect(a).toEqual(expect.any(Number));
+    expect(b as number).toBeGreaterThan(a as number);
   });
 });
 
