@@ -32,7 +32,7 @@ test("the shell tests' sandbox sets exactly the parameters params.env has", () =
 
 (available ? describe : describe.skip)('host scripts, unit-tested as shell (bats)', () => {
   test('there are shell tests for lib.sh, provision.sh and etcd-ops.sh', () => {
-    expect(files).toEqual(expect.arrayContaining(['lib.bats', 'provision.bats', 'etcd-ops.bats']));
+    expect(files).toEqual(expect.arrayContaining(['lib.bats', 'provision.bats', 'etcd-ops.bats', 'health.bats']));
   });
 
   test.each(files.map((f) => [f]))(

@@ -48,6 +48,12 @@ report_members() {
 }
 
 started="$(date +%s)"
+# Until the local member's client port takes connections (every 0.05 s, within the deadline): a
+# port not bound yet (etcd just started) refuses, and etcdctl's gRPC client then waits a whole
+# second before it dials again, a second the gate would spend on nothing.
+while [ -z "$(answering "$LOCAL_ENDPOINT")" ] && [ $(($(date +%s) - started)) -lt "$DEADLINE_SECONDS" ]; do
+  sleep 0.05
+done
 attempt=0
 while :; do
   attempt=$((attempt + 1))
