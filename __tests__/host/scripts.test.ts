@@ -84,9 +84,6 @@ const runCheck = shellcheckAvailable();
       if (/\/(params|membership)\.env$/.test(f.filename)) texts.push([id, asReceived(f.content), 'bash']);
     }
     for (const [id, r] of Object.entries(tf.resource.terraform_data)) {
-      for (const p of r.provisioner ?? []) {
-        if (p.file?.content !== undefined && p.file.destination?.endsWith('.env')) texts.push([`${id} file`, asReceived(p.file.content), 'bash']);
-      }
       const inline = inlineCommands(r);
       if (inline.length > 0) texts.push([`${id} inline`, `#!/bin/sh\n${asReceived(inline.join('\n'))}\n`, 'sh']);
     }

@@ -30,8 +30,8 @@ export interface EtcdHealthCheckProps {
  * The final gate: after every member, on the first member that stays, wait for
  * `etcdctl endpoint health --cluster` and for the member list to hold exactly the spec's names
  * (health.sh, installed with every member's bundle, reading this apply's expectations from the
- * health.env the same inline script writes into the SSH user's work dir). Re-runs whenever any member was re-provisioned
- * (its provisioner's id changes) or the expectations change.
+ * health.env the same inline script writes into the SSH user's work dir). Re-runs whenever any
+ * member was re-provisioned (its provisioner's id changes) or the expectations change.
  */
 export class EtcdHealthCheck extends Construct {
   readonly resource: TerraformData;

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { Construct } from 'constructs';
 import { Fn, Op } from 'cdktf';
 import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
@@ -6,10 +7,11 @@ import type { MemberBundle } from '../files/member-bundle';
 import { BUNDLE, REMOTE_WORK } from '../host/layout';
 import type { EtcdPki } from '../pki/etcd-pki';
 import { named } from '../private/names';
+import { shellCommand } from '../private/shell-quote';
 import { TerraformData } from '../private/terraform-data';
 import { terraformLiteral } from '../private/terraform-literal';
 import { memberTriggers } from './member-triggers';
-import { asRoot, firstContact, sshConnection } from './ssh-connection';
+import { asRoot, sshConnection } from './ssh-connection';
 
 export interface EtcdMemberProvisionerProps {
   readonly cluster: ResolvedCluster;
@@ -46,6 +48,15 @@ export class EtcdMemberProvisioner extends Construct {
     const { cluster, member, bundle } = props;
     this.triggers = memberTriggers(cluster, member, props.pki, bundle, props.scripts);
     const connection = sshConnection(cluster, member, member.sshHost, props.privateKey);
+    // The first script cannot sit in the work dir it makes: it runs from the home directory. After
+    // each script, Terraform overwrites it with an empty file (its own cleanup): those blanks, once a
+    // minute old (never a script about to run), are deleted here.
+    const firstContact = [
+      `install -d -m 0700 ${shellCommand([REMOTE_WORK.dir])}`,
+      `rm -rf -- ${shellCommand([REMOTE_WORK.staging])}`,
+      `install -d -m 0700 ${shellCommand([REMOTE_WORK.staging])}`,
+      `find . ${shellCommand([REMOTE_WORK.dir])} -maxdepth 1 -type f ${shellCommand(['(', '-name', path.basename(REMOTE_WORK.firstScript).replace('%RAND%', '*'), '-o', '-name', path.basename(REMOTE_WORK.script).replace('%RAND%', '*'), ')'])} -empty -mmin +1 -delete`,
+    ].join(' && ');
     // Air-gapped hosts: the release goes up from the applying machine, checked there by the plan
     // (filesha256, before anything runs) and on the host by provision.sh before it is installed.
     const tarball = cluster.etcd.localTarball;
@@ -56,7 +67,7 @@ export class EtcdMemberProvisioner extends Construct {
         dependsOn: bundle.resources,
         connection,
         provisioners: [
-          firstContact(connection, REMOTE_WORK.staging),
+          { type: 'remote-exec', inline: [terraformLiteral(firstContact)], connection: { ...connection, scriptPath: REMOTE_WORK.firstScript } },
           { type: 'file', source: `${props.scripts.dir}/`, destination: REMOTE_WORK.staging },
           { type: 'file', source: `${bundle.dir}/`, destination: REMOTE_WORK.staging },
           ...(tarballPath ? [{ type: 'file' as const, source: tarballPath, destination: `${REMOTE_WORK.staging}/${BUNDLE.localTarball}` }] : []),

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { Fn, SSHProvisionerConnection } from 'cdktf';
 import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
 import { REMOTE_WORK } from '../host/layout';
@@ -64,24 +63,4 @@ export function connectionBlock(conn: SSHProvisionerConnection): Record<string, 
 export function asRoot(cluster: ResolvedCluster, argv: readonly string[]): string {
   const become = cluster.ssh.user === 'root' ? [] : ['sudo', '-n'];
   return terraformLiteral(shellCommand([...become, 'bash', ...argv]));
-}
-
-/**
- * The first provisioner of a step that uploads: makes the SSH user's work dir (0700) and a clean,
- * private UPLOAD_DIR in it. It cannot sit in the work dir it makes, so it runs from the home
- * directory (its own `script_path`). After each script, Terraform overwrites it with an empty file
- * (its own cleanup): those blanks, once a minute old (never a script about to run), are deleted.
- */
-export function firstContact(
-  connection: SSHProvisionerConnection,
-  uploadDir: string,
-): { type: 'remote-exec'; inline: string[]; connection: SSHProvisionerConnection } {
-  const blank = (p: string): string => path.basename(p).replace('%RAND%', '*');
-  const command = [
-    `install -d -m 0700 ${shellCommand([REMOTE_WORK.dir])}`,
-    `rm -rf -- ${shellCommand([uploadDir])}`,
-    `install -d -m 0700 ${shellCommand([uploadDir])}`,
-    `find . ${shellCommand([REMOTE_WORK.dir])} -maxdepth 1 -type f ${shellCommand(['(', '-name', blank(REMOTE_WORK.firstScript), '-o', '-name', blank(REMOTE_WORK.script), ')'])} -empty -mmin +1 -delete`,
-  ].join(' && ');
-  return { type: 'remote-exec', inline: [terraformLiteral(command)], connection: { ...connection, scriptPath: REMOTE_WORK.firstScript } };
 }

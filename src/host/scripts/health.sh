@@ -3,7 +3,8 @@
 # `etcdctl endpoint health --cluster` with the healthcheck client certificate, then for the member
 # list to hold exactly the spec's names; on a failure, names each member with its health.
 # Installed in the state dir with the member's params.env; its one argument is this run's
-# expectations (health.env, written into the SSH user's work dir by the inline script that runs this one), kept as a copy in the state dir.
+# expectations (health.env, written into the SSH user's work dir by the inline script that runs
+# this one), kept as a copy in the state dir.
 # Usage: health.sh HEALTH_ENV
 set -euo pipefail
 
