@@ -1,7 +1,7 @@
 import { DEFAULT_CLUSTER_SPEC } from '../src/config/default-spec';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fullSynthText, synthSpec, synthStackDir } from './helpers/synth';
+import { bundleTexts, fullSynthText, synthSpec, synthStackDir } from './helpers/synth';
 
 describe('the default stack', () => {
   test('holds exactly the resources of a 3-member cluster, named for plans', () => {
@@ -20,7 +20,7 @@ describe('the default stack', () => {
       ['etcd_apiserver_etcd_client', ...members.flatMap((m) => perMember(m, ['healthcheck_client', 'peer', 'server']))].sort(),
     );
     expect(names.local_sensitive_file).toHaveLength(3 * 4);
-    expect(names.local_file).toHaveLength(3 * 9);
+    expect(names.local_file).toHaveLength(3 * 5);
     expect(names.terraform_data).toEqual(
       [
         'etcd_bootstrap',
@@ -220,7 +220,7 @@ describe('the default stack', () => {
     expect(data.etcd_membership.for_each.e1.connection).toMatchObject({ command: '', removed: true });
     // The first member that stays runs the health gate and gets the CA key when it goes to "first".
     expect(data.etcd_health_check.connection.host).toBe('10.1.1.92');
-    expect(tf.resource.local_file).not.toHaveProperty('etcd_e1_file_params_env');
+    expect(Object.keys({ ...tf.resource.local_file, ...tf.resource.local_sensitive_file }).filter((n) => n.startsWith('etcd_e1_'))).toEqual([]);
     const withCaKey = synthSpec({ ...spec, pki: { caKeyOnHosts: 'first' } });
     expect(Object.keys(withCaKey.resource.local_sensitive_file).filter((n) => n.endsWith('_pki_etcd_ca_key'))).toEqual(['etcd_e2_file_pki_etcd_ca_key']);
   });
@@ -230,16 +230,15 @@ describe('the cluster identity', () => {
   test('is one terraform_data created once; its id is the default cluster token, unique per cluster and kept in state', () => {
     const tf = synthSpec();
     expect(tf.resource.terraform_data.etcd_cluster).toEqual({ lifecycle: { ignore_changes: ['input'] }, input: { token: null } });
-    const params = (Object.values(tf.resource.local_file) as Array<{ filename: string; content: string }>).find((f) => f.filename.endsWith('/e1/params.env'));
-    expect(params?.content).toContain('CLUSTER_TOKEN=${terraform_data.etcd_cluster.id}');
-    expect(params?.content).toContain('CLUSTER_ID=${terraform_data.etcd_cluster.id}');
+    const params = bundleTexts(tf, 'e1')['params.env'];
+    expect(params).toContain('CLUSTER_TOKEN=${terraform_data.etcd_cluster.id}');
+    expect(params).toContain('CLUSTER_ID=${terraform_data.etcd_cluster.id}');
     expect(JSON.stringify(tf)).not.toContain('etcd-cluster\\n');
   });
 
   test('a token set in the spec is used as given', () => {
     const tf = synthSpec({ ...DEFAULT_CLUSTER_SPEC, etcd: { clusterToken: 'prod-east' } });
-    const params = (Object.values(tf.resource.local_file) as Array<{ filename: string; content: string }>).find((f) => f.filename.endsWith('/e1/params.env'));
-    expect(params?.content).toContain('CLUSTER_TOKEN=prod-east');
+    expect(bundleTexts(tf, 'e1')['params.env']).toContain('CLUSTER_TOKEN=prod-east');
     expect(tf.resource.terraform_data.etcd_cluster.input).toEqual({ token: 'prod-east' });
   });
 });

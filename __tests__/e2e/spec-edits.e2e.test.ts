@@ -124,9 +124,9 @@ describeLab('entry deleted', () => {
     const plan = await d.plan();
     const p = planned(plan.stdout);
     expect(p.destroyed).toContain('terraform_data.etcd_membership["e5"]');
-    // Replaced: the health gate, and the local copies of the member list (a local_file is replaced
-    // when its content changes; no provisioner reads it as a trigger).
-    expect(p.replaced).toEqual([...names(4).map((n) => `local_file.etcd_${n}_file_membership_env`), 'terraform_data.etcd_health_check']);
+    // Replaced: the health gate only (the member list is no member's trigger: the members that
+    // stay are not re-provisioned).
+    expect(p.replaced).toEqual(['terraform_data.etcd_health_check']);
     const r = await d.apply();
     const w = await writer.stop();
     logWrites('entry deleted', r.ms, w);

@@ -1,4 +1,4 @@
-import { synthSpec, withSpec } from '../helpers/synth';
+import { bundleTexts, synthSpec, withSpec } from '../helpers/synth';
 
 type Files = Record<string, { type: string; mode: string; dirMode: string; content: string }>;
 
@@ -26,10 +26,6 @@ const KUBEADM_TREE = {
   'pki/etcd/peer.key': ['local_sensitive_file', '0600'],
   'pki/etcd/server.crt': ['local_file', '0644'],
   'pki/etcd/server.key': ['local_sensitive_file', '0600'],
-  'etcd.service': ['local_file', '0644'],
-  'params.env': ['local_file', '0644'],
-  'manifest.tsv': ['local_file', '0644'],
-  'membership.env': ['local_file', '0644'],
 };
 
 describe('per-host bundles', () => {
@@ -56,7 +52,7 @@ describe('per-host bundles', () => {
   test('by default the CA key goes to no host, and the manifest retires a stale one', () => {
     const all = [...Object.values(tf.resource.local_file), ...Object.values(tf.resource.local_sensitive_file)];
     expect(all.filter((f) => f.content === '${tls_private_key.etcd_ca_key.private_key_pem}')).toEqual([]);
-    expect(bundleOf(tf, 'e1')['manifest.tsv'].content.split('\n')).toContain('retire\t-\t/etc/kubernetes/pki/etcd/ca.key\t-\t0');
+    expect(bundleTexts(tf, 'e1')['manifest.tsv'].split('\n')).toContain('retire\t-\t/etc/kubernetes/pki/etcd/ca.key\t-\t0');
   });
 
   test("the host scripts are no member's local files: every member uploads the stack's one copy, before its bundle", () => {
@@ -70,11 +66,24 @@ describe('per-host bundles', () => {
     for (const f of Object.values(tf.resource.local_file)) expect(f.filename).not.toMatch(/\.sh$/);
   });
 
+  test('the generated files travel in the last script of the provisioner, written into staging before provision.sh runs; none is a local file', () => {
+    for (const m of ['e1', 'e2', 'e3']) {
+      expect(Object.keys(bundleTexts(tf, m))).toEqual(['etcd.service', 'params.env', 'manifest.tsv', 'membership.env']);
+      const provisioners = tf.resource.terraform_data[`etcd_member_${m}`].provisioner as Array<Record<string, { inline?: string[] }>>;
+      const last = provisioners[provisioners.length - 1]['remote-exec']?.inline ?? [];
+      expect(last[0]).toBe('set -e && umask 077');
+      expect(last.slice(1, -1).every((c) => c.startsWith('cat >.etcd-kubeadm-cdktf/staging/'))).toBe(true);
+      expect(last[last.length - 1]).toBe('bash .etcd-kubeadm-cdktf/staging/provision.sh');
+    }
+    const local = Object.values(tf.resource.local_file).map((f) => f.filename as string);
+    expect(local.filter((f) => !/\/hosts\/e[1-3]\/pki\//.test(f))).toEqual([]);
+  });
+
   test("params.env carries the member's own values; membership.env the spec's members", () => {
-    const params = bundleOf(tf, 'e2')['params.env'].content;
+    const params = bundleTexts(tf, 'e2')['params.env'];
     expect(params).toContain('MEMBER_NAME=e2');
     expect(params).toContain('PEER_URL=https://10.1.1.92:2380');
-    expect(bundleOf(tf, 'e2')['membership.env'].content).toBe(bundleOf(tf, 'e1')['membership.env'].content);
+    expect(bundleTexts(tf, 'e2')['membership.env']).toBe(bundleTexts(tf, 'e1')['membership.env']);
   });
 
   test('caKeyOnHosts "first" puts etcd/ca.key (0600) on the first member only, like kubeadm', () => {
@@ -101,15 +110,15 @@ describe('per-host bundles', () => {
 
   test('a custom pkiDir is where the manifest places files', () => {
     const t = synthSpec(withSpec({ paths: { pkiDir: '/srv/k8s/pki' } }));
-    const manifest = bundleOf(t, 'e2')['manifest.tsv'].content.split('\n');
+    const manifest = bundleTexts(t, 'e2')['manifest.tsv'].split('\n');
     expect(manifest).toContain('place\tpki/etcd/server.key\t/srv/k8s/pki/etcd/server.key\t0600\t1');
-    expect(bundleOf(t, 'e2')['etcd.service'].content).toContain('--cert-file=/srv/k8s/pki/etcd/server.crt');
+    expect(bundleTexts(t, 'e2')['etcd.service']).toContain('--cert-file=/srv/k8s/pki/etcd/server.crt');
   });
 
   test('scheduled snapshots add the service and timer to the bundle and the manifest; off, the manifest retires them', () => {
-    const on = bundleOf(synthSpec(withSpec({ snapshots: { enabled: true } })), 'e1');
+    const on = bundleTexts(synthSpec(withSpec({ snapshots: { enabled: true } })), 'e1');
     expect(Object.keys(on)).toEqual(expect.arrayContaining(['etcd-snapshot.service', 'etcd-snapshot.timer']));
-    expect(on['manifest.tsv'].content).toContain('place\tetcd-snapshot.timer\t/etc/systemd/system/etcd-snapshot.timer\t0644\t0');
-    expect(bundleOf(tf, 'e1')['manifest.tsv'].content).toContain('retire\t-\t/etc/systemd/system/etcd-snapshot.timer\t-\t0');
+    expect(on['manifest.tsv']).toContain('place\tetcd-snapshot.timer\t/etc/systemd/system/etcd-snapshot.timer\t0644\t0');
+    expect(bundleTexts(tf, 'e1')['manifest.tsv']).toContain('retire\t-\t/etc/systemd/system/etcd-snapshot.timer\t-\t0');
   });
 });

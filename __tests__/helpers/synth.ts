@@ -38,3 +38,19 @@ export const withSpec = (patch: Partial<ClusterSpec>): ClusterSpec => ({ ...DEFA
 
 /** Strips Terraform's `${...}` wrapper: `${tls_self_signed_cert.etcd_ca.cert_pem}` → `tls_self_signed_cert.etcd_ca.cert_pem`. */
 export const ref = (expr: string) => expr.replace(/^\$\{(.*)\}$/, '$1');
+
+/**
+ * The generated text files a member's provisioner writes into its staging dir (the quoted
+ * heredocs of its last inline script), keyed by path in the bundle, as Terraform text.
+ */
+export function bundleTexts(tf: Synthesized, member: string): Record<string, string> {
+  const provisioners: Array<Record<string, { inline?: string[] }>> = tf.resource.terraform_data[`etcd_member_${member}`]?.provisioner ?? [];
+  const out: Record<string, string> = {};
+  for (const p of provisioners) {
+    for (const command of p['remote-exec']?.inline ?? []) {
+      const m = /^cat >\S+\/staging\/(\S+) <<'ETCD_BUNDLE_FILE_END'\n([\s\S]*)ETCD_BUNDLE_FILE_END$/.exec(command);
+      if (m) out[m[1]] = m[2];
+    }
+  }
+  return out;
+}

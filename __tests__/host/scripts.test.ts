@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ClusterSpec } from '../../src/config/types';
 import { HOST_SCRIPTS, HOST_SCRIPTS_DIR } from '../../src/host/scripts';
 import { shellcheck, shellcheckAvailable } from '../helpers/shellcheck';
-import { synthSpec, withSpec } from '../helpers/synth';
+import { bundleTexts, synthSpec, withSpec } from '../helpers/synth';
 
 /** The cluster identity's id as Terraform fills it in (a UUID). */
 const SAMPLE_CLUSTER_ID = 'f3a0c9e2-6b1d-4c55-9e0a-1d2b3c4d5e6f';
@@ -80,8 +80,10 @@ const runCheck = shellcheckAvailable();
   test.each(SPECS)('%s: the generated parameter files and every inline command are clean', (_name, spec) => {
     const tf = synthSpec(spec);
     const texts: Array<[string, string, string]> = [];
-    for (const [id, f] of Object.entries(tf.resource.local_file)) {
-      if (/\/(params|membership)\.env$/.test(f.filename)) texts.push([id, asReceived(f.content), 'bash']);
+    for (const member of Object.keys(tf.resource.terraform_data).flatMap((id) => /^etcd_member_([a-z0-9-]+)$/.exec(id)?.[1] ?? [])) {
+      for (const [file, text] of Object.entries(bundleTexts(tf, member))) {
+        if (/^(params|membership)\.env$/.test(file)) texts.push([`${member} ${file}`, asReceived(text), 'bash']);
+      }
     }
     for (const [id, r] of Object.entries(tf.resource.terraform_data)) {
       const inline = inlineCommands(r);
@@ -107,8 +109,13 @@ test('no shell body lives in the stack: Terraform only runs the host scripts, as
   // The health gate's parameters: comments and quoted assignments in a quoted heredoc (no expansion).
   const healthParams =
     /^umask 077 && cat >\S+\/health\.env <<'ETCD_HEALTH_PARAMS_END'\n(?:(?:#[^\n]*|[A-Z_]+=(?:'[^'\n]*'|[A-Za-z0-9_.-]+))\n)+ETCD_HEALTH_PARAMS_END$/;
+  // A member's generated files, each in a quoted heredoc (no expansion) into its staging dir, after
+  // `set -e && umask 077`; params.env and membership.env are shellchecked above.
+  const bundleFile =
+    /^cat >\S+\/staging\/(etcd\.service|etcd-snapshot\.(service|timer)|params\.env|membership\.env|manifest\.tsv) <<'ETCD_BUNDLE_FILE_END'\n[^]*\nETCD_BUNDLE_FILE_END$/;
+  const strict = /^set -e && umask 077$/;
   expect(inline.length).toBeGreaterThan(20);
-  expect(inline.filter((c) => !staging.test(c) && !runScript.test(c) && !healthParams.test(c))).toEqual([]);
+  expect(inline.filter((c) => ![staging, runScript, healthParams, bundleFile, strict].some((r) => r.test(c)))).toEqual([]);
   expect(inline.filter((c) => healthParams.test(c)).length).toBe(SPECS.length);
 });
 

@@ -3,7 +3,7 @@
  * plan-time precondition on its sha256; the host is told to take it instead of downloading.
  */
 import { SpecValidationError, validateClusterSpec } from '../../src/config/validate';
-import { synthSpec, withSpec } from '../helpers/synth';
+import { bundleTexts, synthSpec, withSpec } from '../helpers/synth';
 
 type Provisioner = Record<string, { source?: string; destination?: string; inline?: string[] }>;
 type Member = { provisioner: Provisioner[]; lifecycle?: { precondition?: Array<{ condition: string; error_message: string }> } };
@@ -16,9 +16,7 @@ function member(spec: ReturnType<typeof withSpec>, name = 'e1'): { m: Member; tf
   return { m: (tf.resource.terraform_data as Record<string, Member>)[`etcd_member_${name}`], tf };
 }
 
-const params = (tf: ReturnType<typeof synthSpec>, name = 'e1'): string =>
-  (Object.values(tf.resource.local_file) as Array<{ filename: string; content: string }>).find((f) => f.filename.endsWith(`/${name}/params.env`))?.content ??
-  '';
+const params = (tf: ReturnType<typeof synthSpec>, name = 'e1'): string => bundleTexts(tf, name)['params.env'];
 
 describe('etcd.localTarball', () => {
   test('by default each host downloads: no upload, no precondition, nothing about it in params.env', () => {

@@ -17,18 +17,18 @@ const base = withSpec({});
 const members = base.members;
 
 describe('re-provisioning triggers', () => {
-  test('the triggers name every input: identity, release, each file of the bundle but the member list, and each certificate', () => {
+  test('the triggers name every input: identity, release, each generated file but the member list (as it is), each host script and certificate (as sha256)', () => {
     const t = triggersOf(base).e2;
     expect(Object.keys(t).sort()).toEqual([
       'address',
       'etcd-ops.sh_sha256',
-      'etcd.service_sha256',
+      'etcd.service',
       'etcd_release',
       'health.sh_sha256',
       'lib.sh_sha256',
-      'manifest.tsv_sha256',
+      'manifest.tsv',
       'member',
-      'params.env_sha256',
+      'params.env',
       'pki/apiserver-etcd-client.crt',
       'pki/etcd/ca.crt',
       'pki/etcd/healthcheck-client.crt',
@@ -39,6 +39,14 @@ describe('re-provisioning triggers', () => {
     ]);
     expect(t['pki/etcd/server.crt']).toBe('${sha256(tls_locally_signed_cert.etcd_e2_server.cert_pem)}');
     expect(JSON.stringify(t)).not.toMatch(/private_key/);
+  });
+
+  test('the generated files are triggers as they are: a changed flag is a changed line of the unit in the plan, not a new hash', () => {
+    const unit = (spec: ClusterSpec): string[] => triggersOf(spec).e2['etcd.service'].split('\n');
+    const a = unit(base);
+    const b = unit(withSpec({ server: { logLevel: 'warn' } }));
+    expect([a.filter((l) => !b.includes(l)), b.filter((l) => !a.includes(l))]).toEqual([['  --log-level=info'], ['  --log-level=warn']]);
+    expect(triggersOf(base).e2['params.env']).toContain('MEMBER_NAME=e2');
   });
 
   test('synthesizing twice gives identical triggers (stable plans, no needless re-provisioning)', () => {

@@ -9,7 +9,8 @@ import { renderEtcdUnit } from '../host/units';
 import type { EtcdPki, LeafCertificate } from '../pki/etcd-pki';
 import type { AttributeRef } from '../private/attribute-ref';
 import { named } from '../private/names';
-import { BundleText, bundleText, literalBundleText, SharedBundleTexts } from './bundle-texts';
+import { terraformLiteral } from '../private/terraform-literal';
+import type { SharedBundleTexts } from './bundle-texts';
 
 /** Local directory of a member's bundle, relative to the synthesized stack (portable). */
 export const bundleDir = (cluster: ResolvedCluster, member: ResolvedMember): string => `\${path.module}/${cluster.pki.localDir}/${member.name}`;
@@ -41,22 +42,20 @@ export interface MemberBundleProps {
 }
 
 /**
- * Everything one member receives, as local files in one directory that the provisioner uploads
- * as a whole: kubeadm's PKI tree under `pki/` (keys in `local_sensitive_file`, 0600; certs 0644;
- * directories 0700), the systemd units, and the generated files that drive the host scripts
- * (uploaded beside the bundle from the stack's one copy, HostScriptsAsset): `params.env` (every
- * per-member value), `membership.env` and `manifest.tsv` (what goes where).
+ * Everything one member receives. Kubeadm's PKI tree, as local files under `pki/` in one directory
+ * that the provisioner uploads as a whole (keys in `local_sensitive_file`, 0600; certs 0644;
+ * directories 0700). And the generated text files that drive the host scripts: the systemd units,
+ * `params.env` (every per-member value), `membership.env` and `manifest.tsv` (what goes where).
+ * Those travel in the provisioner's own inline script (quoted heredocs written into the staging
+ * dir), not as local files: a resource per file would cost every plan a refresh of it and every
+ * deploy a step, for text the configuration already holds; the provisioner's triggers carry them
+ * (membership.env aside), so a plan shows how they change.
  */
 export class MemberBundle extends Construct {
   readonly dir: string;
   readonly pkiFiles: PkiFile[];
-  /**
-   * Every non-PKI file of the bundle: path in the bundle → its `local_file` content (Terraform
-   * text: literal parts escaped, the identity's expressions left for Terraform).
-   */
-  readonly textFiles: Readonly<Record<string, string>>;
-  /** sha256 of each of `textFiles`, for the provisioner's triggers. */
-  readonly textFileSha256: Readonly<Record<string, string>>;
+  /** Every non-PKI file of the bundle: path in the bundle → its content as Terraform text. */
+  readonly texts: Readonly<Record<string, string>>;
   /** Every local file resource of the bundle, for `dependsOn`. */
   readonly resources: Array<LocalFile | SensitiveFile> = [];
 
@@ -65,9 +64,6 @@ export class MemberBundle extends Construct {
     const { cluster, member, pki } = props;
     this.dir = bundleDir(cluster, member);
     this.pkiFiles = memberPkiFiles(cluster, member);
-    // `etcd_e2_file_pki_etcd_server_key`: the path's separators and dots become underscores.
-    const fileName = (path: string): string[] => [member.name, 'file', path.replace(/[^A-Za-z0-9]+/g, '_')];
-
     for (const f of this.pkiFiles) {
       const config = {
         filename: `${this.dir}/${f.bundlePath}`,
@@ -76,29 +72,19 @@ export class MemberBundle extends Construct {
         directoryPermission: '0700',
       };
       const file = f.sensitive ? new SensitiveFile(this, f.bundlePath, config) : new LocalFile(this, f.bundlePath, config);
-      this.resources.push(named(file, ...fileName(f.bundlePath)));
+      // `etcd_e2_file_pki_etcd_server_key`: the path's separators and dots become underscores.
+      this.resources.push(named(file, member.name, 'file', f.bundlePath.replace(/[^A-Za-z0-9]+/g, '_')));
     }
     const { shared } = props;
-    const texts: Record<string, BundleText> = {
-      [BUNDLE.unit]: literalBundleText(renderEtcdUnit(cluster, member)),
+    this.texts = {
+      [BUNDLE.unit]: terraformLiteral(renderEtcdUnit(cluster, member)),
       ...(shared.snapshots && {
         [BUNDLE.snapshotService]: shared.snapshots.service,
         [BUNDLE.snapshotTimer]: shared.snapshots.timer,
       }),
-      [BUNDLE.params]: bundleText(renderParams(cluster, member, props.identity)),
-      [BUNDLE.manifest]: literalBundleText(renderManifest(memberManifest(cluster, member))),
+      [BUNDLE.params]: renderParams(cluster, member, props.identity),
+      [BUNDLE.manifest]: terraformLiteral(renderManifest(memberManifest(cluster, member))),
       [BUNDLE.membership]: shared.membership,
     };
-    this.textFiles = Object.fromEntries(Object.entries(texts).map(([path, t]) => [path, t.content]));
-    this.textFileSha256 = Object.fromEntries(Object.entries(texts).map(([path, t]) => [path, t.sha256]));
-    for (const [path, content] of Object.entries(this.textFiles)) {
-      const file = new LocalFile(this, path, {
-        filename: `${this.dir}/${path}`,
-        content,
-        filePermission: '0644',
-        directoryPermission: '0700',
-      });
-      this.resources.push(named(file, ...fileName(path)));
-    }
   }
 }

@@ -3,9 +3,9 @@ import { Fn } from 'cdktf';
 import type { ResolvedCluster } from '../config/resolved';
 import { REMOTE_WORK, hostLayout } from '../host/layout';
 import { renderHealthParams } from '../host/params';
+import { heredocWrite } from '../private/heredoc';
 import { named } from '../private/names';
 import { sha256Hex } from '../private/sha256';
-import { shellCommand } from '../private/shell-quote';
 import { TerraformData } from '../private/terraform-data';
 import { terraformLiteral } from '../private/terraform-literal';
 import { asRoot, sshConnection } from '../provisioning/ssh-connection';
@@ -61,9 +61,7 @@ export class EtcdHealthCheck extends Construct {
           {
             type: 'remote-exec',
             inline: [
-              terraformLiteral(
-                `umask 077 && cat >${shellCommand([REMOTE_WORK.healthParams])} <<'${HEALTH_PARAMS_END}'\n${this.paramsText}${HEALTH_PARAMS_END}`,
-              ),
+              `umask 077 && ${heredocWrite(REMOTE_WORK.healthParams, terraformLiteral(this.paramsText), HEALTH_PARAMS_END)}`,
               asRoot(cluster, [layout.installed.healthScript, REMOTE_WORK.healthParams]),
             ],
           },

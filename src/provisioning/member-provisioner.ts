@@ -6,12 +6,16 @@ import type { HostScriptsAsset } from '../files/host-scripts';
 import type { MemberBundle } from '../files/member-bundle';
 import { BUNDLE, REMOTE_WORK } from '../host/layout';
 import type { EtcdPki } from '../pki/etcd-pki';
+import { heredocWrite } from '../private/heredoc';
 import { named } from '../private/names';
 import { shellCommand } from '../private/shell-quote';
 import { TerraformData } from '../private/terraform-data';
 import { terraformLiteral } from '../private/terraform-literal';
 import { memberTriggers } from './member-triggers';
 import { asRoot, sshConnection } from './ssh-connection';
+
+/** The line that ends each bundle text in the provisioner's inline script (no line of one can be it). */
+const BUNDLE_FILE_END = 'ETCD_BUNDLE_FILE_END';
 
 export interface EtcdMemberProvisionerProps {
   readonly cluster: ResolvedCluster;
@@ -35,9 +39,11 @@ export interface EtcdMemberProvisionerProps {
 
 /**
  * One member over SSH: the SSH user's private work dir (0700, in its home) with a clean staging
- * dir, the host scripts and the bundle uploaded into it, then provision.sh as root (through sudo for other users):
- * install etcd, place the manifest's files root-owned, start or restart without blocking, and
- * remove the staging dir. Re-runs whenever one of the member's triggers changes (member-triggers.ts).
+ * dir, the host scripts and the bundle's PKI tree uploaded into it, then one script that writes
+ * the bundle's text files beside them (quoted heredocs, umask 077) and runs provision.sh as root
+ * (through sudo for other users): install etcd, place the manifest's files root-owned, start or
+ * restart without blocking, and remove the staging dir. Re-runs whenever one of the member's
+ * triggers changes (member-triggers.ts).
  */
 export class EtcdMemberProvisioner extends Construct {
   readonly resource: TerraformData;
@@ -71,7 +77,14 @@ export class EtcdMemberProvisioner extends Construct {
           { type: 'file', source: `${props.scripts.dir}/`, destination: REMOTE_WORK.staging },
           { type: 'file', source: `${bundle.dir}/`, destination: REMOTE_WORK.staging },
           ...(tarballPath ? [{ type: 'file' as const, source: tarballPath, destination: `${REMOTE_WORK.staging}/${BUNDLE.localTarball}` }] : []),
-          { type: 'remote-exec', inline: [asRoot(cluster, [`${REMOTE_WORK.staging}/${BUNDLE.provision}`])] },
+          {
+            type: 'remote-exec',
+            inline: [
+              'set -e && umask 077',
+              ...Object.entries(bundle.texts).map(([file, text]) => heredocWrite(`${REMOTE_WORK.staging}/${file}`, text, BUNDLE_FILE_END)),
+              asRoot(cluster, [`${REMOTE_WORK.staging}/${BUNDLE.provision}`]),
+            ],
+          },
         ],
         ...(tarballPath && {
           lifecycle: {
