@@ -108,7 +108,7 @@ test('no shell body lives in the stack: Terraform only runs the host scripts, as
   const runScript = /^(sudo -n )?bash \S+\.sh( [A-Za-z0-9:/.[\]-]+)*$/;
   // The health gate's parameters: comments and quoted assignments in a quoted heredoc (no expansion).
   const healthParams =
-    /^umask 077 && cat >\S+\/health\.env <<'ETCD_HEALTH_PARAMS_END'\n(?:(?:#[^\n]*|[A-Z_]+=(?:'[^'\n]*'|[A-Za-z0-9_.-]+))\n)+ETCD_HEALTH_PARAMS_END$/;
+    /^umask 077 && cat >\S+\/health\.env <<'ETCD_HEALTH_PARAMS_END'\n(?:(?:#[^\n]*|[A-Z_]+=(?:'[^'\n]*'|[A-Za-z0-9_./:,+@%=-]+))\n)+ETCD_HEALTH_PARAMS_END$/;
   // A member's generated files, each in a quoted heredoc (no expansion) into its staging dir, after
   // `set -e && umask 077`; params.env and membership.env are shellchecked above.
   const bundleFile =

@@ -112,8 +112,8 @@ export function renderMembership(cluster: ResolvedCluster): string {
 
 /** health.env: what one run of the health gate waits for. */
 export function renderHealthParams(cluster: ResolvedCluster): string {
-  const expected = cluster.members
-    .filter((m) => !m.remove)
+  const staying = cluster.members.filter((m) => !m.remove);
+  const expected = staying
     .map((m) => m.name)
     .sort()
     .join(' ');
@@ -121,6 +121,7 @@ export function renderHealthParams(cluster: ResolvedCluster): string {
     '# What the health gate of this apply waits for, written by etcd-kubeadm-cdktf.',
     '# shellcheck disable=SC2034 # sourced by health.sh',
     shellAssign('EXPECTED_MEMBERS', expected),
+    shellAssign('EXPECTED_ENDPOINTS', staying.map((m) => memberUrls(cluster, m).client).join(',')),
     shellAssign('DEADLINE_SECONDS', cluster.health.timeoutSeconds),
     shellAssign('INTERVAL_SECONDS', cluster.health.intervalSeconds),
     '',

@@ -1,22 +1,28 @@
 #!/usr/bin/env bats
-# health.sh, the deploy's health gate, on a sandbox: it waits for the local member's client port to
-# take connections before its first etcdctl call (a refused dial costs a second of gRPC backoff),
-# then for a healthy cluster holding exactly the spec's members; past the deadline it fails, naming
-# the members. etcdctl is a stub; the port is a real loopback listener.
+# health.sh, the deploy's health gate, on a sandbox: it waits for the client ports of the local
+# member and of every expected member to take connections before its first etcdctl call (a refused
+# dial costs a second of gRPC backoff), then for a healthy cluster holding exactly the spec's
+# members; past the deadline it fails, naming the members. etcdctl is a stub; the ports are real
+# loopback listeners (PORT the local member's, PEER_PORT another member's).
 
 bats_require_minimum_version 1.5.0
 load helpers
 
 setup() {
   sandbox
-  PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  PORT="$(free_port)"
+  PEER_PORT="$(free_port)"
   sed -i "s|^LOCAL_ENDPOINT=.*|LOCAL_ENDPOINT=https://127.0.0.1:$PORT|" "$SANDBOX/params.env"
   cp "$SCRIPTS_DIR/health.sh" "$SCRIPTS_DIR/lib.sh" "$SANDBOX/params.env" "$SANDBOX/state/"
-  printf "EXPECTED_MEMBERS='e1 e2 e3'\nDEADLINE_SECONDS=5\nINTERVAL_SECONDS=1\n" >"$SANDBOX/health-upload.env"
-  # etcdctl: notes whether the local port took a connection when it was called; healthy, three members.
+  expect 5
+  # etcdctl: notes whether both ports took a connection when it was called; healthy, three members.
   cat >"$SANDBOX/bin/etcdctl" <<STUB
 #!/bin/bash
-if (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null; then echo "open \$*" >>"$SANDBOX/calls/etcdctl"; else echo "closed \$*" >>"$SANDBOX/calls/etcdctl"; fi
+if (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && (exec 3<>/dev/tcp/127.0.0.1/$PEER_PORT) 2>/dev/null; then
+  echo "open \$*" >>"$SANDBOX/calls/etcdctl"
+else
+  echo "closed \$*" >>"$SANDBOX/calls/etcdctl"
+fi
 [ -f "$SANDBOX/unhealthy" ] && { echo "context deadline exceeded" >&2; exit 1; }
 case "\$*" in
   *"endpoint health --cluster"*) echo "https://10.0.0.1:2379 is healthy: successfully committed proposal: took = 2ms" ;;
@@ -26,20 +32,30 @@ STUB
   chmod +x "$SANDBOX/bin/etcdctl"
 }
 teardown() {
-  if [ -n "${LISTENER:-}" ]; then kill "$LISTENER" 2>/dev/null || true; fi
+  for pid in "${LISTENERS[@]}"; do kill "$pid" 2>/dev/null || true; done
   teardown_sandbox
 }
 
-# listen_after SECONDS: a loopback listener on PORT, opened that long from now (etcd binding late).
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# expect DEADLINE: this run's health.env: three members, the local and another member's client URL.
+expect() {
+  printf "EXPECTED_MEMBERS='e1 e2 e3'\nEXPECTED_ENDPOINTS=https://127.0.0.1:%s\nDEADLINE_SECONDS=%s\nINTERVAL_SECONDS=1\n" \
+    "$PEER_PORT" "$1" >"$SANDBOX/health-upload.env"
+}
+
+LISTENERS=()
+# listen_after PORT SECONDS: a loopback listener on PORT, opened that long from now (etcd binding late).
 listen_after() {
   python3 -c 'import socket,sys,time
 time.sleep(float(sys.argv[2])); s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1",int(sys.argv[1]))); s.listen(8); time.sleep(30)' "$PORT" "$1" &
-  LISTENER=$!
+s.bind(("127.0.0.1",int(sys.argv[1]))); s.listen(8); time.sleep(30)' "$1" "$2" &
+  LISTENERS+=("$!")
 }
 
-@test "waits for the local client port, then checks: etcdctl never dials a port that refuses" {
-  listen_after 0.6
+@test "waits for the client ports of this member and of the others, then checks: etcdctl never dials a port that refuses" {
+  listen_after "$PORT" 0.2
+  listen_after "$PEER_PORT" 0.6
   SECONDS=0
   run bash "$SANDBOX/state/health.sh" "$SANDBOX/health-upload.env"
   [ "$status" -eq 0 ]
@@ -54,7 +70,8 @@ s.bind(("127.0.0.1",int(sys.argv[1]))); s.listen(8); time.sleep(30)' "$PORT" "$1
 
 @test "a port that never opens: etcdctl is asked anyway once the deadline passed, and the gate fails naming the members" {
   touch "$SANDBOX/unhealthy"
-  printf "EXPECTED_MEMBERS='e1 e2 e3'\nDEADLINE_SECONDS=1\nINTERVAL_SECONDS=1\n" >"$SANDBOX/health-upload.env"
+  listen_after "$PORT" 0
+  expect 1
   run bash "$SANDBOX/state/health.sh" "$SANDBOX/health-upload.env"
   [ "$status" -eq 1 ]
   [[ "$output" == *"etcd cluster not healthy after "*"context deadline exceeded"* ]]

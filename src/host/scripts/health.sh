@@ -1,7 +1,8 @@
 #!/bin/bash
 # The health gate of a deploy, on the first member after every member is provisioned: waits for
-# `etcdctl endpoint health --cluster` with the healthcheck client certificate, then for the member
-# list to hold exactly the spec's names; on a failure, names each member with its health.
+# every member's client port, then for `etcdctl endpoint health --cluster` with the healthcheck
+# client certificate, then for the member list to hold exactly the spec's names; on a failure,
+# names each member with its health.
 # Installed in the state dir with the member's params.env; its one argument is this run's
 # expectations (health.env, written into the SSH user's work dir by the inline script that runs
 # this one), kept as a copy in the state dir.
@@ -49,10 +50,12 @@ report_members() {
 }
 
 started="$(date +%s)"
-# Until the local member's client port takes connections (every 0.05 s, within the deadline): a
-# port not bound yet (etcd just started) refuses, and etcdctl's gRPC client then waits a whole
-# second before it dials again, a second the gate would spend on nothing.
-while [ -z "$(answering "$LOCAL_ENDPOINT")" ] && [ $(($(date +%s) - started)) -lt "$DEADLINE_SECONDS" ]; do
+# Until the client port of this member and of every expected member takes connections (every
+# 0.05 s, within the deadline): a port not bound yet (etcd just started, on this host or another)
+# refuses, and etcdctl's gRPC client then waits a whole second before it dials again, a second
+# the gate would spend on nothing (`endpoint health --cluster` dials every member's client URL).
+while [ "$(answering "$LOCAL_ENDPOINT,$EXPECTED_ENDPOINTS")" != "$LOCAL_ENDPOINT,$EXPECTED_ENDPOINTS" ] &&
+  [ $(($(date +%s) - started)) -lt "$DEADLINE_SECONDS" ]; do
   sleep 0.05
 done
 attempt=0
