@@ -4,12 +4,14 @@
 // arrives. The release is any the lab publishes (the rolling upgrade starts from an older one).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { labCpuMs } from '../test-doubles/lab/cgroups';
 import { Engine, LabDeployment, labClusterSpec } from '../test-doubles/lab/deploy';
 import { Lab, LabHost } from '../test-doubles/lab/lab';
 import { PublishedRelease } from '../test-doubles/lab/artefacts';
 import { deployMilestones, deployPhases } from './phases';
 import { DeployRun, HostState } from './results';
 import { EngineCall, runEngineTimed } from './timed-engine';
+import { cpuDelta } from './timed-process';
 
 export interface DeployOptions {
   readonly scenario: string;
@@ -51,7 +53,9 @@ export async function deployOnce(lab: Lab, release: PublishedRelease, opts: Depl
 
   const extra = opts.parallelism ? [`-parallelism=${opts.parallelism}`] : [];
   const log = path.join(opts.workDir, `apply-timed.log`);
+  const hostsBefore = labCpuMs(lab.name);
   const r = await runEngineTimed(lab, engineCall(deployment), ['apply', '-auto-approve', '-input=false', '-no-color', ...extra], log);
+  const hostsCpuMs = cpuDelta(hostsBefore, labCpuMs(lab.name));
   if (r.code !== 0) throw new Error(`${opts.scenario}: ${engine} apply exited ${r.code}; see ${log}`);
 
   let milestones;
@@ -78,6 +82,7 @@ export async function deployOnce(lab: Lab, release: PublishedRelease, opts: Depl
       applyMs: r.wallMs,
       totalMs: initMs + r.wallMs,
       ...(r.cpuMs !== null && { cpuMs: r.cpuMs }),
+      ...(hostsCpuMs !== null && { hostsCpuMs }),
       phases,
       milestones,
       log,

@@ -3,11 +3,12 @@
 // before the timed part, as the floor's definition says), timed line by line.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { labCpuMs } from '../test-doubles/lab/cgroups';
 import { Lab, LabHost } from '../test-doubles/lab/lab';
 import { PublishedRelease } from '../test-doubles/lab/artefacts';
 import { floorMilestones, floorPhases } from './phases';
 import { FloorRun, HostState } from './results';
-import { formatTimedLines, runTimed } from './timed-process';
+import { cpuDelta, formatTimedLines, runTimed } from './timed-process';
 
 export const FLOOR_SCRIPT = path.join(__dirname, 'floor.sh');
 
@@ -42,7 +43,9 @@ export async function floorOnce(lab: Lab, release: PublishedRelease, opts: Floor
     opts.bundlesDir,
     ...opts.hosts.map((h) => `${h.name}=${h.address}`),
   ];
+  const hostsBefore = labCpuMs(lab.name);
   const r = await runTimed(argv, { timeoutMs: 300_000 });
+  const hostsCpuMs = cpuDelta(hostsBefore, labCpuMs(lab.name));
   fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
   fs.writeFileSync(opts.logFile, `$ ${argv.join(' ')}\n# exit ${r.code} after ${Math.round(r.wallMs)} ms\n${formatTimedLines(r.lines)}\n`);
   if (r.code !== 0) throw new Error(`${opts.scenario}: floor.sh exited ${r.code}; see ${opts.logFile}`);
@@ -63,6 +66,7 @@ export async function floorOnce(lab: Lab, release: PublishedRelease, opts: Floor
     hosts: opts.hostState,
     totalMs: r.wallMs,
     ...(r.cpuMs !== null && { cpuMs: r.cpuMs }),
+    ...(hostsCpuMs !== null && { hostsCpuMs }),
     phases: floorPhases(milestones),
     milestones,
     log: opts.logFile,

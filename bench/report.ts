@@ -41,7 +41,7 @@ function labTable(summary: Summary): string {
   const floorOf = (r: ScenarioRow): ScenarioRow | undefined =>
     r.kind === 'deploy' && !r.scenario.includes('parallelism') ? summary.scenarios.find((f) => f.kind === 'floor' && f.members === r.members) : undefined;
   return table(
-    ['scenario', 'runs', 'median s', 'range s', ...PHASE_ORDER.map((p) => PHASE_LABEL[p]), '× floor', 'CPU s'],
+    ['scenario', 'runs', 'median s', 'range s', ...PHASE_ORDER.map((p) => PHASE_LABEL[p]), '× floor', 'CPU s', 'hosts CPU s'],
     summary.scenarios.map((r) => {
       const floor = floorOf(r);
       return [
@@ -52,9 +52,10 @@ function labTable(summary: Summary): string {
         ...PHASE_ORDER.map((p) => sec(r.phases[p])),
         floor ? times(r.total.median / floor.total.median) : '',
         r.cpu ? sec(r.cpu.median) : '—',
+        r.hostsCpu ? sec(r.hostsCpu.median) : '—',
       ];
     }),
-    ['l', 'r', 'r', 'r', ...PHASE_ORDER.map((): 'r' => 'r'), 'r', 'r'],
+    ['l', 'r', 'r', 'r', ...PHASE_ORDER.map((): 'r' => 'r'), 'r', 'r', 'r'],
   );
 }
 
@@ -150,7 +151,7 @@ export function renderMarkdown(results: BenchResults, summary: Summary, chartFil
         'A deploy is `terraform init` + `terraform apply` (10-way parallelism unless said) until the health-check provisioner passed; ' +
         'the floor is bench/floor.sh: the same tarball, certificates and etcd flags over plain parallel SSH, then `etcdctl endpoint health --cluster`. ' +
         'Phases are those of the median run, in seconds, back to back: plan = until the first resource is created; PKI = until the last tls_/local_ resource; ' +
-        'install = until the last member logged "installed etcd"; start = until the last terraform_data but the health check finished (the member provisioners, and the steps that start etcd: bootstrap, join checks, membership records); health = until the health check passed; finish = until terraform exited. CPU = the busy CPU time of the whole machine during the apply (the floor script), every core counted (/proc/stat; median): the lab\'s hosts, their sshd and etcd, terraform and its providers all run on these cores.',
+        'install = until the last member logged "installed etcd"; start = until the last terraform_data but the health check finished (the member provisioners, and the steps that start etcd: bootstrap, join checks, membership records); health = until the health check passed; finish = until terraform exited. CPU = the busy CPU time of the whole machine during the apply (the floor script), every core counted (/proc/stat; median): the lab\'s hosts, their sshd and etcd, terraform and its providers all run on these cores. hosts CPU = the part of it the lab\'s hosts used (their cgroups: systemd, sshd, the scripts and what they run, etcd; the artefact server); the rest is the applying side: terraform and its providers (the floor: its ssh clients).',
       '',
       labTable(summary),
       '',

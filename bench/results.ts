@@ -52,6 +52,8 @@ export interface DeployRun {
   readonly totalMs: number;
   /** The machine's busy CPU time during the apply, every core (absent in older results, or off Linux). */
   readonly cpuMs?: number;
+  /** Of it, the lab's hosts' (their cgroups: sshd, the scripts, etcd; the artefact server); absent in older results. */
+  readonly hostsCpuMs?: number;
   /** init plus the apply phases; they add up to totalMs. */
   readonly phases: Phases;
   readonly milestones: DeployMilestones;
@@ -66,6 +68,8 @@ export interface FloorRun {
   readonly totalMs: number;
   /** The machine's busy CPU time during the floor script, every core (absent in older results, or off Linux). */
   readonly cpuMs?: number;
+  /** Of it, the lab's hosts' (their cgroups); absent in older results. */
+  readonly hostsCpuMs?: number;
   readonly phases: Phases;
   readonly milestones: FloorMilestones;
   readonly log: string;

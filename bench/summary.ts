@@ -35,6 +35,8 @@ export interface ScenarioRow {
   readonly medianRunTotal: number;
   /** The machine's busy CPU time during the apply (the floor script), every core; null when not recorded. */
   readonly cpu: Spread | null;
+  /** Of it, the lab's hosts' CPU time (their cgroups); null when not recorded. */
+  readonly hostsCpu: Spread | null;
 }
 
 export type OpsKind = 'plan' | 'restart-floor' | 'change';
@@ -92,9 +94,9 @@ function synthRows(results: BenchResults): SynthRow[] {
   });
 }
 
-/** The busy CPU time of the runs that recorded it. */
-function cpuSpread(runs: ReadonlyArray<{ cpuMs?: number }>): Spread | null {
-  const ms = runs.flatMap((r) => (r.cpuMs === undefined ? [] : [r.cpuMs]));
+/** A CPU time of the runs that recorded it. */
+function cpuSpread<R>(runs: readonly R[], of: (r: R) => number | undefined): Spread | null {
+  const ms = runs.flatMap((r) => of(r) ?? []);
   return ms.length > 0 ? spread(ms) : null;
 }
 
@@ -113,7 +115,8 @@ function scenarioRows(results: BenchResults): ScenarioRow[] {
         apply: spread(d.map((r) => r.applyMs)),
         phases: mid.phases,
         medianRunTotal: mid.totalMs,
-        cpu: cpuSpread(d),
+        cpu: cpuSpread(d, (r) => r.cpuMs),
+        hostsCpu: cpuSpread(d, (r) => r.hostsCpuMs),
       });
     } else if (f.length > 0) {
       const mid = medianRun(f, (r) => r.totalMs);
@@ -125,7 +128,8 @@ function scenarioRows(results: BenchResults): ScenarioRow[] {
         apply: null,
         phases: mid.phases,
         medianRunTotal: mid.totalMs,
-        cpu: cpuSpread(f),
+        cpu: cpuSpread(f, (r) => r.cpuMs),
+        hostsCpu: cpuSpread(f, (r) => r.hostsCpuMs),
       });
     }
   }

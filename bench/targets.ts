@@ -76,11 +76,28 @@ export function cpuBound(d: ScenarioRow, f: ScenarioRow, cores: number | undefin
   if (!d.cpu || !f.cpu || !cores) return '';
   const least = d.cpu.median / cores;
   const bound = BOUNDS.deployVsFloor * f.total.median;
-  return ` CPU: during the apply the machine's ${cores} cores were busy ${s(d.cpu.median)} in all (the floor: ${s(f.cpu.median)}; medians), the lab's hosts, their sshd and etcd, Terraform and its providers together on the same cores: even spread perfectly over them that is ${s(least)} of wall time, ${x(ratio(least, f.total.median))} the floor, ${
+  return ` CPU: during the apply the machine's ${cores} cores were busy ${s(d.cpu.median)} in all (the floor: ${s(f.cpu.median)}; medians)${cpuSplit(
+    d,
+    f,
+    cores,
+  )}, the lab's hosts, their sshd and etcd, Terraform and its providers together on the same cores: even spread perfectly over them that is ${s(least)} of wall time, ${x(ratio(least, f.total.median))} the floor, ${
     least > bound
       ? `beyond the ${x(BOUNDS.deployVsFloor)} target on this machine whatever the order of the steps; only less work (fewer SSH sessions and processes, cheaper keys) or hosts with their own cores move it.`
       : `within the ${x(BOUNDS.deployVsFloor)} target: the rest of the gap is waiting, not work.`
   }`;
+}
+
+/**
+ * Whose work it was: the lab's hosts' CPU time (their cgroups) and the rest, the applying side
+ * (Terraform and its providers; the floor's ssh clients), and what the applying side alone takes
+ * of the cores.
+ */
+function cpuSplit(d: ScenarioRow, f: ScenarioRow, cores: number): string {
+  if (!d.cpu || !f.cpu || !d.hostsCpu || !f.hostsCpu) return '';
+  const applying = d.cpu.median - d.hostsCpu.median;
+  return `: the hosts ${s(d.hostsCpu.median)} (the floor's: ${s(f.hostsCpu.median)}), the applying side ${s(applying)} (the floor's ssh clients: ${s(
+    f.cpu.median - f.hostsCpu.median,
+  )}), which alone takes ${s(applying / cores)} of these cores, ${x(ratio(applying / cores, f.total.median))} the floor, before any host works`;
 }
 
 /** The machine's busy CPU time of two deploys side by side: does the wall time follow the work, or waiting? */

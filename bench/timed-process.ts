@@ -40,6 +40,9 @@ export function machineBusyMs(): number | null {
   }
 }
 
+/** The CPU time counted between two readings of a counter; null when either reading failed. */
+export const cpuDelta = (before: number | null, after: number | null): number | null => (before !== null && after !== null ? after - before : null);
+
 export interface TimedOptions {
   cwd?: string;
   /** The complete environment of the child (not merged with process.env). */

@@ -280,7 +280,7 @@ describe('summary and report', () => {
 
 describe('what the cores allow', () => {
   const spreadOf = (ms: number) => ({ n: 3, median: ms, min: ms, max: ms });
-  const row = (scenario: string, wallMs: number, cpuMs: number | null): ScenarioRow => ({
+  const row = (scenario: string, wallMs: number, cpuMs: number | null, hostsCpuMs: number | null = null): ScenarioRow => ({
     scenario,
     kind: scenario.startsWith('floor') ? 'floor' : 'deploy',
     members: 3,
@@ -289,6 +289,7 @@ describe('what the cores allow', () => {
     phases: {},
     medianRunTotal: wallMs,
     cpu: cpuMs === null ? null : spreadOf(cpuMs),
+    hostsCpu: hostsCpuMs === null ? null : spreadOf(hostsCpuMs),
   });
 
   it("turns the machine's busy CPU time into the least wall time its cores allow, against the floor", () => {
@@ -301,6 +302,15 @@ describe('what the cores allow', () => {
     // Not recorded (older results, or not Linux): nothing is said.
     expect(cpuBound(row('deploy 3', 6000, null), row('floor 3', 2000, 2500), 2)).toBe('');
     expect(cpuBound(row('deploy 3', 6000, 9000), row('floor 3', 2000, 2500), undefined)).toBe('');
+  });
+
+  it("splits the CPU time into the hosts' and the applying side's, and says what the applying side alone takes of the cores", () => {
+    const note = cpuBound(row('deploy 3', 6000, 9000, 4000), row('floor 3', 2000, 2500, 2000), 2);
+    expect(note).toContain(
+      "busy 9.00 s in all (the floor: 2.50 s; medians): the hosts 4.00 s (the floor's: 2.00 s), the applying side 5.00 s (the floor's ssh clients: 0.50 s), which alone takes 2.50 s of these cores, 1.25× the floor, before any host works, the lab's hosts",
+    );
+    // Only when both sides recorded it.
+    expect(cpuBound(row('deploy 3', 6000, 9000, 4000), row('floor 3', 2000, 2500), 2)).toContain('(the floor: 2.50 s; medians), the lab');
   });
 
   it('tells work from waiting when two deploys are compared', () => {

@@ -133,3 +133,26 @@ export function clearUnitChildrenSync(lab: string, unit: string): void {
     }
   }
 }
+
+/**
+ * The CPU time (ms) every process of a lab's units has used so far (its hosts: their systemd, sshd,
+ * etcd and whatever the scripts run; the artefact server), from the cgroup2 hierarchy's cpu.stat;
+ * null where that hierarchy or a unit's cpu.stat is missing.
+ */
+export function labCpuMs(lab: string): number | null {
+  const root = cgroupRoots().find((r) => fs.existsSync(path.join(r, 'cgroup.controllers')));
+  if (!root) return null;
+  const dir = path.join(root, lab);
+  let total = 0;
+  try {
+    for (const unit of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (!unit.isDirectory()) continue;
+      const usage = /^usage_usec (\d+)$/m.exec(fs.readFileSync(path.join(dir, unit.name, 'cpu.stat'), 'utf8'));
+      if (!usage) return null;
+      total += Number(usage[1]) / 1000;
+    }
+  } catch {
+    return null;
+  }
+  return total;
+}

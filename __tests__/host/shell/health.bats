@@ -45,11 +45,13 @@ expect() {
 }
 
 LISTENERS=()
-# listen_after PORT SECONDS: a loopback listener on PORT, opened that long from now (etcd binding late).
+# listen_after PORT SECONDS: a loopback listener on PORT, opened that long from now (etcd binding
+# late); like etcd it accepts every connection (a backlog left full would drop the next probes).
 listen_after() {
   python3 -c 'import socket,sys,time
 time.sleep(float(sys.argv[2])); s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1",int(sys.argv[1]))); s.listen(8); time.sleep(30)' "$1" "$2" &
+s.bind(("127.0.0.1",int(sys.argv[1]))); s.listen(8); s.settimeout(30)
+while True: s.accept()[0].close()' "$1" "$2" &
   LISTENERS+=("$!")
 }
 
