@@ -50,6 +50,7 @@ report_members() {
 }
 
 started="$(date +%s)"
+started_ns="$(date +%s%N)"
 # Until the client port of this member and of every expected member takes connections (every
 # 0.05 s, within the deadline): a port not bound yet (etcd just started, on this host or another)
 # refuses, and etcdctl's gRPC client then waits a whole second before it dials again, a second
@@ -58,6 +59,9 @@ while [ "$(answering "$LOCAL_ENDPOINT,$EXPECTED_ENDPOINTS")" != "$LOCAL_ENDPOINT
   [ $(($(date +%s) - started)) -lt "$DEADLINE_SECONDS" ]; do
   sleep 0.05
 done
+# How long that took, and then etcdctl: where a slow gate spent its time.
+ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
+waited="$(ms_since "$started_ns")"
 attempt=0
 while :; do
   attempt=$((attempt + 1))
@@ -83,4 +87,5 @@ while :; do
   sleep "$INTERVAL_SECONDS"
 done
 
-printf 'etcd cluster healthy after %s attempt(s); members: %s\n' "$attempt" "$actual"
+printf 'etcd cluster healthy after %s attempt(s); members: %s (client ports answered after %s ms, healthy %s ms later)\n' \
+  "$attempt" "$actual" "$waited" "$(($(ms_since "$started_ns") - waited))"
