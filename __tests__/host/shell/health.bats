@@ -61,9 +61,10 @@ while True: s.accept()[0].close()' "$1" "$2" &
   SECONDS=0
   run bash "$SANDBOX/state/health.sh" "$SANDBOX/health-upload.env"
   [ "$status" -eq 0 ]
-  [[ "$output" == *"etcd cluster healthy after 1 attempt(s); members: e1 e2 e3 (client ports answered after "* ]]
-  # It says how long it waited for the ports (the other member's opened after 0.6 s), then for health.
-  waited="$(printf '%s\n' "$output" | sed -n 's/.*answered after \([0-9]*\) ms, healthy \([0-9]*\) ms later.*/\1/p')"
+  # The member list ends its line (scripts and tests read it); how long the ports took (the other
+  # member's opened after 0.6 s), then health, is the next line.
+  [[ "$output" == *"etcd cluster healthy after 1 attempt(s); members: e1 e2 e3"$'\n'"the members took connections"* ]]
+  waited="$(printf '%s\n' "$output" | sed -n 's/.*client ports after \([0-9]*\) ms; the cluster answered healthy \([0-9]*\) ms later$/\1/p')"
   [ "$waited" -ge 500 ] && [ "$waited" -lt 3000 ]
   [ -z "$(grep '^closed' "$SANDBOX/calls/etcdctl")" ]
   [ "$(grep -c '^open' "$SANDBOX/calls/etcdctl")" = 2 ]
