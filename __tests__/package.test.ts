@@ -7,7 +7,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ensureProviderMirror } from '../toolchain/providers';
 
 const ROOT = resolve(__dirname, '..');
@@ -103,11 +103,10 @@ describe('the npm package', () => {
     const tf = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
     const scriptsDir = join(ROOT, 'src', 'host', 'scripts');
     const compared: string[] = [];
-    // One copy in the stack's assets: what every member uploads, and where ssh-step.sh runs from
-    // (destroy-time steps run where terraform runs).
-    const upload = (tf.resource.terraform_data.etcd_member_e1.provisioner as Array<Record<string, { source?: string }>>).find((p) => p.file?.source)?.file
-      ?.source as string;
-    const assetDir = join(stackDir, upload.replace(/^\$\{path\.module\}\//, ''));
+    // One copy in the stack's assets, where ssh-step.sh runs from (destroy-time steps run where
+    // terraform runs).
+    const step = tf.resource.terraform_data.etcd_membership.provisioner[0]['local-exec'].command.replace(/^bash /, '');
+    const assetDir = dirname(join(stackDir, step));
     for (const name of readdirSync(assetDir)) {
       expect({ name, identical: readFileSync(join(assetDir, name), 'utf8') === readFileSync(join(scriptsDir, name), 'utf8') }).toEqual({
         name,
@@ -115,9 +114,13 @@ describe('the npm package', () => {
       });
       compared.push(name);
     }
-    const step = tf.resource.terraform_data.etcd_membership.provisioner[0]['local-exec'].command.replace(/^bash /, '');
-    expect(join(stackDir, step)).toBe(join(assetDir, 'ssh-step.sh'));
     expect(new Set(compared)).toEqual(new Set(readdirSync(scriptsDir).filter((n) => n.endsWith('.sh'))));
+    // The scripts the members run, as each member's provisioner writes them on its host: from the
+    // stack's one local, quoted heredocs, once Terraform has undone its template escaping.
+    const writer = (tf.locals.etcd_host_scripts as string).replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+    const written = [...writer.matchAll(/(?:^|\n)cat >\S+\/staging\/(\S+) <<'ETCD_HOST_SCRIPT_END'\n([^]*?\n)ETCD_HOST_SCRIPT_END(?=\n|$)/g)];
+    expect(written.map((m) => m[1]).sort()).toEqual(compared.filter((n) => n !== 'ssh-step.sh').sort());
+    for (const [, name, body] of written) expect({ name, identical: body === readFileSync(join(scriptsDir, name), 'utf8') }).toEqual({ name, identical: true });
   });
 
   test('terraform init + validate accept the synthesized stack (real providers)', async () => {

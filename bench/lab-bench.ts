@@ -2,7 +2,7 @@
 // one of each scenario; between first deploys the used hosts are wiped (fresh-hosts.ts), so every
 // deploy is a first deploy (checked: every member must log "installed etcd"). The deployed
 // 3-member cluster of the first deploy is then used, before it is wiped, for the no-change plans
-// (re-plan and the empty stack's plan, interleaved), one member's restart floor (each member
+// (re-plan, its PKI alone and the empty stack's plan, interleaved), one member's restart floor (each member
 // once, the leader last), the one-member change and the rolling renewal. Interleaving inside a round exposes a
 // measurement and its floor to the same machine load. The lab goes down in `finally`.
 import * as path from 'node:path';
@@ -12,7 +12,7 @@ import { oneMemberChange, rollingRenewal, rollingUpgrade } from './day2-bench';
 import { deployOnce, engineCall } from './deploy-bench';
 import { floorOnce } from './floor';
 import { wipeHosts } from './fresh-hosts';
-import { prepareEmptyStack, timedPlan } from './plan-bench';
+import { prepareEmptyStack, preparePkiStack, timedPlan } from './plan-bench';
 import { leaderLast, restartFloorOnce } from './restart-floor';
 import { LabResults } from './results';
 import { SCENARIOS, UPGRADE_FROM } from './scenarios';
@@ -52,14 +52,18 @@ export async function runLabBench(opts: LabBenchOptions): Promise<LabResults> {
       results.deploys.push(d3.run);
       say(`${SCENARIOS.deploy3}: init ${secs(d3.run.initMs)} + apply ${secs(d3.run.applyMs)}`);
 
-      // No-change plans: the deployed cluster's and the empty stack's, alternating.
+      // No-change plans: the deployed cluster's, its PKI alone and the empty stack's, in turn.
       const deployed = engineCall(d3.deployment);
       const empty = await prepareEmptyStack(lab, deployed, dir('empty-stack'));
+      const pki = await preparePkiStack(lab, deployed, dir('pki-stack'));
       for (let i = 1; i <= PLAN_REPS; i++) {
         const replan = await timedPlan(lab, deployed, { scenario: SCENARIOS.replan3, round, members: 3, logFile: dir(`plans/replan-${i}.log`) });
+        const pkiPlan = await timedPlan(lab, pki, { scenario: SCENARIOS.pkiPlan, round, members: 3, logFile: dir(`plans/pki-${i}.log`) });
         const emptyPlan = await timedPlan(lab, empty, { scenario: SCENARIOS.emptyPlan, round, members: 0, logFile: dir(`plans/empty-${i}.log`) });
-        results.replans.push(replan, emptyPlan);
-        say(`${SCENARIOS.replan3} ${secs(replan.totalMs)} (${replan.refreshed} refreshed), ${SCENARIOS.emptyPlan} ${secs(emptyPlan.totalMs)}`);
+        results.replans.push(replan, pkiPlan, emptyPlan);
+        say(
+          `${SCENARIOS.replan3} ${secs(replan.totalMs)} (${replan.refreshed} refreshed), ${SCENARIOS.pkiPlan} ${secs(pkiPlan.totalMs)} (${pkiPlan.refreshed}), ${SCENARIOS.emptyPlan} ${secs(emptyPlan.totalMs)}`,
+        );
       }
 
       // Each member once, the leader last: both roles in the figure (a leader hands its leadership over).

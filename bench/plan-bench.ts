@@ -1,7 +1,11 @@
-// Timed no-change plans: the re-plan of a deployed cluster, and its floor, the plan of an empty
+// Timed no-change plans: the re-plan of a deployed cluster, and two floors: the plan of an empty
 // stack with the same providers (the deployed stack's required_providers and provider blocks, no
-// resources, variables or outputs), initialised untimed from the same provider mirror with the
-// same engine and environment. Both run the same way in the controller namespace and must exit 0.
+// resources, variables or outputs), and the re-plan of its PKI alone (the same stack's tls_ and
+// local_ resources, as synthesized, in a stack of their own: what the project's fixed choices
+// prescribe, a tls_ resource for every key, request and certificate and a local_ file for every
+// file of each host's tree, before any provisioning resource). Each is initialised (the PKI stack
+// also applied) untimed from the same provider mirror with the same engine and environment. All
+// run the same way in the controller namespace and must exit 0.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Lab } from '../test-doubles/lab/lab';
@@ -12,7 +16,11 @@ import { EngineCall, runEngineTimed } from './timed-engine';
 interface StackJson {
   terraform?: { required_providers?: unknown };
   provider?: unknown;
+  resource?: Record<string, Record<string, unknown>>;
 }
+
+/** The resource types of the PKI: the CA and leaf certificates, and each host's files. */
+const PKI_TYPE = /^(tls|local)_/;
 
 /** The empty stack's configuration: the providers of a synthesized stack, nothing else. */
 export function emptyStackConfig(stack: StackJson): object {
@@ -21,18 +29,64 @@ export function emptyStackConfig(stack: StackJson): object {
 }
 
 /**
+ * The PKI stack's configuration: the providers of a synthesized stack and its tls_ and local_
+ * resources as they are, nothing else. Refuses a stack where one of them would refer to anything
+ * left out (it would not plan alone).
+ */
+export function pkiStackConfig(stack: StackJson): object {
+  const providers = emptyStackConfig(stack);
+  const resource = Object.fromEntries(Object.entries(stack.resource ?? {}).filter(([type]) => PKI_TYPE.test(type)));
+  if (Object.keys(resource).length === 0) throw new Error('the synthesized stack has no tls_ or local_ resources');
+  const refs = JSON.stringify(resource).match(/\b[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z0-9_-]+/g) ?? [];
+  const outside = refs.filter((ref) => {
+    const type = ref.split('.')[0];
+    return Object.hasOwn(stack.resource ?? {}, type) && !PKI_TYPE.test(type);
+  });
+  if (outside.length > 0) throw new Error(`the PKI resources refer to resources outside the PKI: ${[...new Set(outside)].join(', ')}`);
+  return { ...providers, resource };
+}
+
+/** Resources in a stack configuration. */
+export function resourceCount(config: object): number {
+  const resource = (config as StackJson).resource ?? {};
+  return Object.values(resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
+}
+
+/** Writes `config` into `dir` (emptied first) and runs `init` there, untimed. */
+async function prepareStack(lab: Lab, deployed: EngineCall, dir: string, name: string, config: object): Promise<EngineCall> {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'main.tf.json'), `${JSON.stringify(config, null, 2)}\n`);
+  const call = { ...deployed, cwd: dir };
+  const init = await runEngineTimed(lab, call, ['init', '-input=false', '-no-color'], path.join(dir, 'init.log'), 120_000);
+  if (init.code !== 0) throw new Error(`${name}: init exited ${init.code}; see ${path.join(dir, 'init.log')}`);
+  return call;
+}
+
+const deployedStack = (deployed: EngineCall): StackJson => JSON.parse(fs.readFileSync(path.join(deployed.cwd, 'cdk.tf.json'), 'utf8')) as StackJson;
+
+/**
  * Writes the empty stack beside the deployment into `dir` (emptied first) and runs `init` there,
  * untimed; returns how to run the engine in it.
  */
 export async function prepareEmptyStack(lab: Lab, deployed: EngineCall, dir: string): Promise<EngineCall> {
-  const stack = JSON.parse(fs.readFileSync(path.join(deployed.cwd, 'cdk.tf.json'), 'utf8')) as StackJson;
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'main.tf.json'), `${JSON.stringify(emptyStackConfig(stack), null, 2)}\n`);
-  const empty = { ...deployed, cwd: dir };
-  const init = await runEngineTimed(lab, empty, ['init', '-input=false', '-no-color'], path.join(dir, 'init.log'), 120_000);
-  if (init.code !== 0) throw new Error(`empty stack: init exited ${init.code}; see ${path.join(dir, 'init.log')}`);
-  return empty;
+  return prepareStack(lab, deployed, dir, 'empty stack', emptyStackConfig(deployedStack(deployed)));
+}
+
+/**
+ * Writes the deployment's PKI alone into `dir` (emptied first; its own keys, certificates and
+ * host files, written there), runs `init` and `apply` there, untimed; returns how to run the
+ * engine in it.
+ */
+export async function preparePkiStack(lab: Lab, deployed: EngineCall, dir: string): Promise<EngineCall> {
+  const config = pkiStackConfig(deployedStack(deployed));
+  const call = await prepareStack(lab, deployed, dir, 'PKI stack', config);
+  const log = path.join(dir, 'apply.log');
+  const apply = await runEngineTimed(lab, call, ['apply', '-auto-approve', '-input=false', '-no-color'], log, 300_000);
+  if (apply.code !== 0) throw new Error(`PKI stack: apply exited ${apply.code}; see ${log}`);
+  if (!apply.lines.some((l) => l.text.startsWith(`Apply complete! Resources: ${resourceCount(config)} added`)))
+    throw new Error(`PKI stack: the apply did not create its ${resourceCount(config)} resources; see ${log}`);
+  return call;
 }
 
 export interface PlanOptions {

@@ -77,7 +77,8 @@ export interface FloorRun {
 
 /**
  * One timed `plan -detailed-exitcode` that had to exit 0 (no change): of the deployed cluster
- * ("re-plan 3"), or of the empty stack with the same providers ("empty plan", members 0).
+ * ("re-plan 3"), of its PKI alone (its tls_ and local_ resources in a stack of their own), or of
+ * the empty stack with the same providers ("empty plan", members 0).
  */
 export interface ReplanRun {
   readonly scenario: string;

@@ -7,6 +7,7 @@ export const SCENARIOS = {
   floor5: 'floor 5',
   deploy3p1: 'deploy 3 -parallelism=1',
   replan3: 're-plan 3',
+  pkiPlan: 're-plan of its PKI alone',
   emptyPlan: 'empty plan (same providers)',
   restartFloor: 'restart floor (1 member)',
   change1: 'one-member change',

@@ -241,7 +241,10 @@ function ratios(rows: ScenarioRow[], ops: OpsRow[], synth: SynthRow[]): RatioRow
   const replan = row(ops, SCENARIOS.replan3);
   const empty = row(ops, SCENARIOS.emptyPlan);
   const floor = row(ops, SCENARIOS.restartFloor);
+  const pki = row(ops, SCENARIOS.pkiPlan);
   add('re-plan 3 / empty plan', replan?.total.median, empty?.total.median, 'no-change plan vs the same providers with no resources');
+  add('re-plan of its PKI alone / empty plan', pki?.total.median, empty?.total.median, 'the tls_ and local_ resources alone vs the providers alone');
+  add('re-plan 3 / re-plan of its PKI alone', replan?.total.median, pki?.total.median, 'what the provisioning resources add to the PKI');
   add('one-member change / restart floor', row(ops, SCENARIOS.change1)?.total.median, floor?.total.median, 'apply vs one restart over plain SSH');
   for (const name of [SCENARIOS.renewal, SCENARIOS.upgrade]) {
     const c = row(ops, name);

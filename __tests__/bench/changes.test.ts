@@ -2,7 +2,7 @@
 // of one member's restart floor and of change applies (restart windows, one at a time, placed
 // with the hosts' own start times), and the targets and report rows judged from them. No lab.
 import { changeMilestones, changePhases, restartWindows, withHostTimes } from '../../bench/change-phases';
-import { emptyStackConfig } from '../../bench/plan-bench';
+import { emptyStackConfig, pkiStackConfig, resourceCount } from '../../bench/plan-bench';
 import { planMilestones, planPhases } from '../../bench/plan-phases';
 import { renderMarkdown } from '../../bench/report';
 import { BenchResults, ChangeRun, ReplanRun, RestartFloorRun } from '../../bench/results';
@@ -12,6 +12,7 @@ import { summarize } from '../../bench/summary';
 import { TARGETS } from '../../bench/targets';
 import { checkWriter } from '../../bench/change-bench';
 import { TimedLine } from '../../bench/timed-process';
+import { synthSpec } from '../helpers/synth';
 
 const at = (t: number, text: string): TimedLine => ({ t, stream: 'stdout', text });
 const ops = (member: string, text: string): string => `terraform_data.etcd_member_${member} (remote-exec): [etcd-ops ${member}] ${text}`;
@@ -44,6 +45,38 @@ describe('no-change plans', () => {
     };
     expect(emptyStackConfig(stack)).toEqual({ terraform: { required_providers: providers }, provider: { tls: [{}], local: [{}] } });
     expect(() => emptyStackConfig({ terraform: {} })).toThrow(/required_providers/);
+  });
+
+  it("keeps the default stack's PKI alone: its tls_ and local_ resources as synthesized, with its providers, and nothing that provisions", () => {
+    const tf = synthSpec();
+    const pki = pkiStackConfig(tf) as { terraform: unknown; provider: unknown; resource: Record<string, Record<string, unknown>> };
+    expect(Object.keys(pki).sort()).toEqual(['provider', 'resource', 'terraform']);
+    expect(pki.provider).toEqual(tf.provider);
+    expect(Object.keys(pki.resource).sort()).toEqual([
+      'local_file',
+      'local_sensitive_file',
+      'tls_cert_request',
+      'tls_locally_signed_cert',
+      'tls_private_key',
+      'tls_self_signed_cert',
+    ]);
+    for (const [type, byName] of Object.entries(pki.resource)) expect(byName).toEqual(tf.resource[type]);
+    // 3 members: the CA (key, certificate), 10 leaves (key, request, certificate), 9 files per host.
+    expect(resourceCount(pki)).toBe(2 + 10 * 3 + 3 * 9);
+    expect(resourceCount(tf)).toBe(resourceCount(pki) + Object.keys(tf.resource.terraform_data).length);
+  });
+
+  it('refuses a PKI that refers to a resource it leaves out (it could not be planned alone)', () => {
+    const stack = {
+      terraform: { required_providers: { local: { source: 'hashicorp/local' } } },
+      provider: { local: [{}] },
+      resource: {
+        terraform_data: { etcd_cluster: { input: 'x' } },
+        local_file: { f: { filename: 'x', content: '${terraform_data.etcd_cluster.output}' } },
+      },
+    };
+    expect(() => pkiStackConfig(stack)).toThrow(/refer to resources outside the PKI: terraform_data\.etcd_cluster/);
+    expect(() => pkiStackConfig({ ...stack, resource: { terraform_data: {} } })).toThrow(/no tls_ or local_ resources/);
   });
 });
 
@@ -199,7 +232,11 @@ const RESULTS: BenchResults = {
     rounds: [],
     deploys: [],
     floors: [],
-    replans: [1, 2, 3].flatMap((i) => [plan(SCENARIOS.replan3, 1, 3, 1500 + i * 10, 95), plan(SCENARIOS.emptyPlan, 1, 0, 190 + i, 0)]),
+    replans: [1, 2, 3].flatMap((i) => [
+      plan(SCENARIOS.replan3, 1, 3, 1500 + i * 10, 95),
+      plan(SCENARIOS.pkiPlan, 1, 3, 1300 + i * 10, 59),
+      plan(SCENARIOS.emptyPlan, 1, 0, 190 + i, 0),
+    ]),
     restarts: [restart('e1', 1600, true), restart('e2', 1400, false), restart('e3', 1500, false)],
     changes: [change(SCENARIOS.change1, 2200, ['e2']), change(SCENARIOS.renewal, 20_000, ['e1', 'e3', 'e2'], { writes: 170, failures: 0, maxGapMs: 240 })],
   },
@@ -215,12 +252,42 @@ describe('targets of plans, restarts and changes', () => {
     expect(target(TARGETS.replan).note).toMatch(/re-plan beyond the empty plan: refresh \+0\.75 s, load \+0\.66 s\. Why: refresh is refreshing every resource/);
   });
 
+  it('says what the PKI alone takes of the re-plan, and whether it is beyond the target by itself', () => {
+    const note = target(TARGETS.replan).note;
+    expect(note).toContain(
+      'The PKI alone (its 59 tls_ and local_ resources as synthesized, in a stack of their own with the same providers, applied beforehand) re-plans in 1.32 s, 6.88× the empty plan: beyond the 2× target by itself, before any provisioning resource.',
+    );
+    expect(note).toContain("the whole re-plan is 1.15× the PKI's (0.20 s for the provisioning resources).");
+    const ratios = Object.fromEntries(summary.ratios.map((r) => [r.label, r.value]));
+    expect(ratios['re-plan of its PKI alone / empty plan']).toBeCloseTo(1320 / 192, 5);
+    expect(ratios['re-plan 3 / re-plan of its PKI alone']).toBeCloseTo(1520 / 1320, 5);
+    // A PKI within the bound says so; without its plans, nothing is said.
+    const fast = summarize({
+      ...RESULTS,
+      lab: { ...RESULTS.lab, replans: RESULTS.lab.replans.map((r) => (r.scenario === SCENARIOS.pkiPlan ? { ...r, totalMs: 300 } : r)) },
+    });
+    expect(fast.targets.find((t) => t.target === TARGETS.replan)!.note).toContain('1.56× the empty plan: within the 2× target by itself;');
+    const without = summarize({ ...RESULTS, lab: { ...RESULTS.lab, replans: RESULTS.lab.replans.filter((r) => r.scenario !== SCENARIOS.pkiPlan) } });
+    expect(without.targets.find((t) => t.target === TARGETS.replan)!.note).not.toContain('PKI alone');
+  });
+
   it('judges the one-member change against the restart floor, and says how much of the floor is etcd', () => {
     const t = target(TARGETS.change);
     expect(t).toMatchObject({ status: 'met', measured: '1.47× (2.20 s vs 1.50 s)' });
     expect(t.note).toMatch(/e2 1\.00 s \(stopped 0\.50 s, ready 0\.10 s later\)/);
     expect(t.note).toMatch(/The restart floor is 1\.50 s \(median of 3\), 1\.30 s of it etcd's own/);
     expect(t.note).toMatch(/Restarts of the member that led the cluster: 1\.60 s; of the others: 1\.45 s/);
+  });
+
+  it("says what no apply of the stack can go below: the PKI's re-plan plus etcd's own restarts, against each bound", () => {
+    expect(target(TARGETS.change).note).toContain(
+      "No apply of this stack can take less than the re-plan of its PKI alone (1.32 s: every apply refreshes those resources first) plus etcd's own part of the restart (1 × 1.30 s): 2.62 s, beyond the bound (2.25 s) before any SSH step of the design runs",
+    );
+    expect(target(TARGETS.renewal).note).toContain(
+      "plus etcd's own part of 3 restarts (3 × 1.30 s): 5.22 s, within the bound (6.50 s): the rest of the gap is the design's own steps.",
+    );
+    const without = summarize({ ...RESULTS, lab: { ...RESULTS.lab, replans: RESULTS.lab.replans.filter((r) => r.scenario !== SCENARIOS.pkiPlan) } });
+    expect(without.targets.find((t) => t.target === TARGETS.change)!.note).not.toContain('No apply of this stack');
   });
 
   it('judges a rolling change against N × the restart floor + 2 s, with the write gap, and names the phases of the gap', () => {

@@ -55,14 +55,13 @@ describe('per-host bundles', () => {
     expect(bundleTexts(tf, 'e1')['manifest.tsv'].split('\n')).toContain('retire\t-\t/etc/kubernetes/pki/etcd/ca.key\t-\t0');
   });
 
-  test("the host scripts are no member's local files: every member uploads the stack's one copy, before its bundle", () => {
-    const uploads = (m: string): string[] =>
-      (tf.resource.terraform_data[`etcd_member_${m}`].provisioner as Array<Record<string, { source?: string }>>).flatMap((p) =>
-        p.file?.source ? [p.file.source] : [],
-      );
-    const scripts = uploads('e1')[0];
-    expect(scripts).toMatch(/^\$\{path\.module\}\/assets\/etcd_host-scripts_[0-9A-F]+\/[0-9A-F]{32}\/$/);
-    for (const m of ['e1', 'e2', 'e3']) expect(uploads(m)).toEqual([scripts, `\${path.module}/hosts/${m}/`]);
+  test("the host scripts are no member's local files and no upload of their own: every member's last script writes them from the stack's one local", () => {
+    for (const m of ['e1', 'e2', 'e3']) {
+      const provisioners = tf.resource.terraform_data[`etcd_member_${m}`].provisioner as Array<Record<string, { source?: string; inline?: string[] }>>;
+      expect(provisioners.flatMap((p) => (p.file?.source ? [p.file.source] : []))).toEqual([`\${path.module}/hosts/${m}/`]);
+      expect(provisioners[provisioners.length - 1]['remote-exec']?.inline?.slice(0, 2)).toEqual(['set -e && umask 077', '${local.etcd_host_scripts}']);
+    }
+    expect(Object.keys((tf as unknown as { locals: Record<string, string> }).locals)).toEqual(['etcd_host_scripts']);
     for (const f of Object.values(tf.resource.local_file)) expect(f.filename).not.toMatch(/\.sh$/);
   });
 
@@ -72,7 +71,7 @@ describe('per-host bundles', () => {
       const provisioners = tf.resource.terraform_data[`etcd_member_${m}`].provisioner as Array<Record<string, { inline?: string[] }>>;
       const last = provisioners[provisioners.length - 1]['remote-exec']?.inline ?? [];
       expect(last[0]).toBe('set -e && umask 077');
-      expect(last.slice(1, -1).every((c) => c.startsWith('cat >.etcd-kubeadm-cdktf/staging/'))).toBe(true);
+      expect(last.slice(2, -1).every((c) => c.startsWith('cat >.etcd-kubeadm-cdktf/staging/'))).toBe(true);
       expect(last[last.length - 1]).toBe('bash .etcd-kubeadm-cdktf/staging/provision.sh');
     }
     const local = Object.values(tf.resource.local_file).map((f) => f.filename as string);

@@ -6,7 +6,10 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ClusterSpec } from '../../src/config/types';
-import { HOST_SCRIPTS, HOST_SCRIPTS_DIR } from '../../src/host/scripts';
+import { readFileSync } from 'node:fs';
+import { REMOTE_WORK } from '../../src/host/layout';
+import { HOST_SCRIPTS, HOST_SCRIPTS_DIR, MEMBER_SCRIPTS } from '../../src/host/scripts';
+import { terraformLiteral } from '../../src/private/terraform-literal';
 import { shellcheck, shellcheckAvailable } from '../helpers/shellcheck';
 import { bundleTexts, synthSpec, withSpec } from '../helpers/synth';
 
@@ -27,13 +30,17 @@ const asReceived = (text: string): string =>
  * Every command a provisioner runs; a membership instance's destroy-time command (run on its host
  * by ssh-step.sh) comes from its own input.
  */
-function inlineCommands(resource: {
-  provisioner?: Array<Record<string, { inline?: string[]; command?: string; environment?: Record<string, string> }>>;
-  for_each?: Record<string, { connection?: { command?: string } }>;
-}): string[] {
+function inlineCommands(
+  resource: {
+    provisioner?: Array<Record<string, { inline?: string[]; command?: string; environment?: Record<string, string> }>>;
+    for_each?: Record<string, { connection?: { command?: string } }>;
+  },
+  locals: Record<string, string>,
+): string[] {
   const out: string[] = [];
   for (const p of resource.provisioner ?? []) {
-    out.push(...(p['remote-exec']?.inline ?? []));
+    // A command held in a local (the members' host scripts) runs as the local's text.
+    out.push(...(p['remote-exec']?.inline ?? []).map((c) => locals[/^\$\{local\.([a-z0-9_]+)\}$/.exec(c)?.[1] ?? ''] ?? c));
     const local = p['local-exec'];
     if (local?.command) out.push(local.command);
     if (local?.environment?.ETCD_SSH_COMMAND === '${self.input.command}') {
@@ -42,6 +49,9 @@ function inlineCommands(resource: {
   }
   return out;
 }
+
+/** The stack's locals (every synthesized stack holds the host scripts' one). */
+const localsOf = (tf: object): Record<string, string> => (tf as { locals?: Record<string, string> }).locals ?? {};
 
 const SPECS: Array<[string, ClusterSpec]> = [
   ['the default cluster', withSpec({})],
@@ -86,7 +96,7 @@ const runCheck = shellcheckAvailable();
       }
     }
     for (const [id, r] of Object.entries(tf.resource.terraform_data)) {
-      const inline = inlineCommands(r);
+      const inline = inlineCommands(r, localsOf(tf));
       if (inline.length > 0) texts.push([`${id} inline`, `#!/bin/sh\n${asReceived(inline.join('\n'))}\n`, 'sh']);
     }
     expect(texts.length).toBeGreaterThanOrEqual(3 * 2 + 3 * 2 + 3);
@@ -95,10 +105,11 @@ const runCheck = shellcheckAvailable();
   });
 });
 
-test('no shell body lives in the stack: Terraform only runs the host scripts, as root (and makes the work and staging dirs for the first upload, and writes the health gate its parameters)', () => {
+test('no shell body lives in the stack: Terraform only runs the host scripts, as root (and makes the work and staging dirs for the first upload, writes the scripts from their files and the health gate its parameters)', () => {
   const inline: string[] = [];
   for (const [, spec] of SPECS) {
-    for (const r of Object.values(synthSpec(spec).resource.terraform_data)) inline.push(...inlineCommands(r as Parameters<typeof inlineCommands>[0]));
+    const tf = synthSpec(spec);
+    for (const r of Object.values(tf.resource.terraform_data)) inline.push(...inlineCommands(r as Parameters<typeof inlineCommands>[0], localsOf(tf)));
   }
   // The first contact: the work dir and a clean staging dir, then Terraform's emptied scripts swept.
   const staging =
@@ -114,8 +125,14 @@ test('no shell body lives in the stack: Terraform only runs the host scripts, as
   const bundleFile =
     /^cat >\S+\/staging\/(etcd\.service|etcd-snapshot\.(service|timer)|params\.env|membership\.env|manifest\.tsv) <<'ETCD_BUNDLE_FILE_END'\n[^]*\nETCD_BUNDLE_FILE_END$/;
   const strict = /^set -e && umask 077$/;
+  // The scripts the members run, written into staging: exactly the files, each in a quoted heredoc.
+  const scriptsWriter = MEMBER_SCRIPTS.map(
+    (name) =>
+      `cat >${REMOTE_WORK.staging}/${name} <<'ETCD_HOST_SCRIPT_END'\n${terraformLiteral(readFileSync(join(HOST_SCRIPTS_DIR, name), 'utf8'))}ETCD_HOST_SCRIPT_END`,
+  ).join('\n');
   expect(inline.length).toBeGreaterThan(20);
-  expect(inline.filter((c) => ![staging, runScript, healthParams, bundleFile, strict].some((r) => r.test(c)))).toEqual([]);
+  expect(inline.filter((c) => c !== scriptsWriter && ![staging, runScript, healthParams, bundleFile, strict].some((r) => r.test(c)))).toEqual([]);
+  expect(inline.filter((c) => c === scriptsWriter).length).toBe(3 * SPECS.length);
   expect(inline.filter((c) => healthParams.test(c)).length).toBe(SPECS.length);
 });
 

@@ -21,19 +21,19 @@ const params = (tf: ReturnType<typeof synthSpec>, name = 'e1'): string => bundle
 describe('etcd.localTarball', () => {
   test('by default each host downloads: no upload, no precondition, nothing about it in params.env', () => {
     const { m, tf } = member(withSpec({}));
-    expect(m.provisioner.map((p) => Object.keys(p)[0])).toEqual(['remote-exec', 'file', 'file', 'remote-exec']);
+    expect(m.provisioner.map((p) => Object.keys(p)[0])).toEqual(['remote-exec', 'file', 'remote-exec']);
     expect(m.lifecycle).toBeUndefined();
     expect(params(tf)).not.toContain('ETCD_LOCAL_TARBALL');
-    expect((tf as unknown as { locals?: unknown }).locals).toBeUndefined();
+    expect(Object.keys((tf as unknown as { locals: Record<string, string> }).locals)).toEqual(['etcd_host_scripts']);
   });
 
-  test('set: the tarball is uploaded into the staging dir after the scripts and the bundle, before provision.sh, on every member', () => {
+  test('set: the tarball is uploaded into the staging dir after the bundle, before provision.sh, on every member', () => {
     for (const name of ['e1', 'e2', 'e3']) {
       const { m, tf } = member(withSpec({ etcd: { localTarball: TARBALL } }), name);
-      expect(m.provisioner.map((p) => Object.keys(p)[0])).toEqual(['remote-exec', 'file', 'file', 'file', 'remote-exec']);
-      expect(m.provisioner[3].file).toEqual({ source: '${local.etcd_local_tarball}', destination: '.etcd-kubeadm-cdktf/staging/etcd-release.tar.gz' });
+      expect(m.provisioner.map((p) => Object.keys(p)[0])).toEqual(['remote-exec', 'file', 'file', 'remote-exec']);
+      expect(m.provisioner[2].file).toEqual({ source: '${local.etcd_local_tarball}', destination: '.etcd-kubeadm-cdktf/staging/etcd-release.tar.gz' });
       expect(params(tf, name)).toContain('ETCD_LOCAL_TARBALL=etcd-release.tar.gz');
-      expect((tf as unknown as { locals: Record<string, string> }).locals).toEqual({ etcd_local_tarball: `\${pathexpand("${TARBALL}")}` });
+      expect((tf as unknown as { locals: Record<string, string> }).locals).toMatchObject({ etcd_local_tarball: `\${pathexpand("${TARBALL}")}` });
     }
   });
 

@@ -44,10 +44,15 @@ function scriptPaths(data: Record<string, DataResource>): Array<[string, string 
 
 /**
  * What runs as the SSH user in its own work dir: the work and staging dirs, and the files written
- * there (the health gate's parameters, a member's generated files after `set -e && umask 077`).
+ * there (the health gate's parameters; after `set -e && umask 077`, a member's host scripts, from
+ * the stack's local, and its generated files).
  */
 const asUser = (c: string): boolean =>
-  c.startsWith('install -d') || c.startsWith('umask 077 && cat >') || c === 'set -e && umask 077' || c.startsWith('cat >.etcd-kubeadm-cdktf/staging/');
+  c.startsWith('install -d') ||
+  c.startsWith('umask 077 && cat >') ||
+  c === 'set -e && umask 077' ||
+  c === '${local.etcd_host_scripts}' ||
+  c.startsWith('cat >.etcd-kubeadm-cdktf/staging/');
 
 describe('login users', () => {
   test.each([false, true])('as root, host scripts run directly (removal in the spec: %s)', (remove) => {
@@ -85,8 +90,8 @@ describe('login users', () => {
     const files = Object.values(data).flatMap((r) =>
       (r.provisioner ?? []).map((p) => (p as Record<string, { destination?: string }>).file?.destination).filter(Boolean),
     );
-    // per member: the host scripts, then the bundle
-    expect(files.sort()).toEqual(Array(6).fill(REMOTE_WORK.staging));
+    // per member: the bundle (the host scripts are written by its last script)
+    expect(files.sort()).toEqual(Array(3).fill(REMOTE_WORK.staging));
     // The health gate's parameters are written by its own inline script, into the work dir.
     expect(JSON.stringify(data.etcd_health_check.provisioner)).toContain(`cat >${REMOTE_WORK.healthParams} <<`);
   });

@@ -23,7 +23,7 @@ export interface EtcdMemberProvisionerProps {
   readonly pki: EtcdPki;
   /** The member's local files, uploaded as a whole. */
   readonly bundle: MemberBundle;
-  /** The host scripts, uploaded beside the bundle. */
+  /** The host scripts, written beside the bundle. */
   readonly scripts: HostScriptsAsset;
   /**
    * Terraform expression of the SSH private key.
@@ -39,8 +39,8 @@ export interface EtcdMemberProvisionerProps {
 
 /**
  * One member over SSH: the SSH user's private work dir (0700, in its home) with a clean staging
- * dir, the host scripts and the bundle's PKI tree uploaded into it, then one script that writes
- * the bundle's text files beside them (quoted heredocs, umask 077) and runs provision.sh as root
+ * dir, the bundle's PKI tree uploaded into it, then one script that writes the host scripts and
+ * the bundle's text files beside it (quoted heredocs, umask 077) and runs provision.sh as root
  * (through sudo for other users): install etcd, place the manifest's files root-owned, start or
  * restart without blocking, and remove the staging dir. Re-runs whenever one of the member's
  * triggers changes (member-triggers.ts).
@@ -74,13 +74,13 @@ export class EtcdMemberProvisioner extends Construct {
         connection,
         provisioners: [
           { type: 'remote-exec', inline: [terraformLiteral(firstContact)], connection: { ...connection, scriptPath: REMOTE_WORK.firstScript } },
-          { type: 'file', source: `${props.scripts.dir}/`, destination: REMOTE_WORK.staging },
           { type: 'file', source: `${bundle.dir}/`, destination: REMOTE_WORK.staging },
           ...(tarballPath ? [{ type: 'file' as const, source: tarballPath, destination: `${REMOTE_WORK.staging}/${BUNDLE.localTarball}` }] : []),
           {
             type: 'remote-exec',
             inline: [
               'set -e && umask 077',
+              props.scripts.writer,
               ...Object.entries(bundle.texts).map(([file, text]) => heredocWrite(`${REMOTE_WORK.staging}/${file}`, text, BUNDLE_FILE_END)),
               asRoot(cluster, [`${REMOTE_WORK.staging}/${BUNDLE.provision}`]),
             ],

@@ -2,7 +2,7 @@ import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
 import type { HostScriptsAsset } from '../files/host-scripts';
 import { MemberBundle, pemOf } from '../files/member-bundle';
 import { BUNDLE } from '../host/layout';
-import { HOST_SCRIPTS } from '../host/scripts';
+import { MEMBER_SCRIPTS } from '../host/scripts';
 import type { EtcdPki } from '../pki/etcd-pki';
 
 /**
@@ -35,7 +35,7 @@ export function memberTriggers(
     if (path !== BUNDLE.membership) triggers[path] = text;
   }
   // The scripts the hosts run (ssh-step.sh runs on the applying machine: not a member's input).
-  for (const name of HOST_SCRIPTS) if (name !== 'ssh-step.sh') triggers[`${name}_sha256`] = scripts.sha256[name];
+  for (const name of MEMBER_SCRIPTS) triggers[`${name}_sha256`] = scripts.sha256[name];
   for (const f of bundle.pkiFiles) {
     if (!f.sensitive) triggers[f.bundlePath] = `\${sha256(${pemOf(pki, member, f.item).address})}`;
   }

@@ -360,6 +360,17 @@ ctl_calls() { cat "$FAKE/calls"; }
   grep -q -- '--endpoints=https://10.0.0.1:2379,https://10.0.0.3:2379 lock etcd-deploy/membership bash' "$FAKE/calls"
   [[ "$(calls systemctl)" == *"restart etcd.service"* ]]
   [[ "$output" == *"restarted; cluster healthy"* ]]
+  ! grep -q 'snapshot save' "$FAKE/calls"
+  rm "$SANDBOX/calls/systemctl"
+  : >"$FAKE/calls"
+  ops restart-upgrade
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"snapshot saved: $SANDBOX/state/snapshots/etcd-e2-pre-upgrade-"* ]]
+  [[ "$(calls systemctl)" == *"restart etcd.service"* ]]
+  # The snapshot comes before the member waits for its turn: members save theirs side by side.
+  snap_line="$(grep -n 'snapshot save' "$FAKE/calls" | head -n 1 | cut -d: -f1)"
+  lock_line="$(grep -n ' lock etcd-deploy/membership ' "$FAKE/calls" | head -n 1 | cut -d: -f1)"
+  [ -n "$snap_line" ] && [ -n "$lock_line" ] && [ "$snap_line" -lt "$lock_line" ]
   rm "$SANDBOX/calls/systemctl"
   touch "$FAKE/fail-snapshot"
   ops restart-upgrade

@@ -5,7 +5,8 @@
 #   ensure-member   after the bootstrap, every member at once: a prepared founder starts; a member
 #                   without data joins the running cluster as a learner and is promoted; a member
 #                   with data is started if it is not running
-#   restart[-upgrade]  a member whose inputs changed: one at a time, health-gated, snapshot first
+#   restart[-upgrade]  a member whose inputs changed: one at a time, health-gated; an upgrade saves
+#                   a snapshot first, before it waits for its turn
 #   remove-member NAME PEER_URL CLIENT_URL   on a healthy peer: take a member out (remove: true)
 #   retire          on the removed member, best effort: stop it and archive its data
 #   leave           destroy-time, on the member itself: leave the cluster, stop, archive
@@ -327,9 +328,11 @@ remove_voter() {
 # restart [upgrade]: one member at a time under the lock when the cluster runs; plain otherwise.
 rolling_restart() {
   if has_quorum "$OTHER_ENDPOINTS"; then
+    pre_upgrade_snapshot "$1"
     with_lock "$CLIENT_URL" "restart-locked-$1"
   elif has_quorum "$LOCAL_ENDPOINT"; then
     # A cluster of one: nobody else to hold the lock through, nobody to wait for.
+    pre_upgrade_snapshot "$1"
     restart_locked "$1"
   else
     log "no quorum reachable: restarting without waiting"
@@ -337,11 +340,17 @@ rolling_restart() {
   fi
 }
 
-restart_locked() {
-  wait_healthy "$HEALTH_SECONDS" || die "cluster not healthy before restarting $MEMBER_NAME: not restarting (would risk quorum)"
+# pre_upgrade_snapshot plain|upgrade: before an upgrade, the member's data as the running release
+# holds it, or no upgrade. Taken before the member waits for the lock, not under it: the members
+# save theirs side by side instead of one after another, and each still precedes its own restart.
+pre_upgrade_snapshot() {
   if [ "$1" = upgrade ]; then
     snapshot "$SNAPSHOT_DIR" "pre-upgrade" || die "no pre-upgrade snapshot: not upgrading $MEMBER_NAME"
   fi
+}
+
+restart_locked() {
+  wait_healthy "$HEALTH_SECONDS" || die "cluster not healthy before restarting $MEMBER_NAME: not restarting (would risk quorum)"
   log "restarting $UNIT"
   systemctl restart "$UNIT"
   wait_healthy "$HEALTH_SECONDS" || die "$MEMBER_NAME not healthy $HEALTH_SECONDS s after restart: journalctl -u $UNIT -n 50"
