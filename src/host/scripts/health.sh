@@ -49,19 +49,19 @@ report_members() {
   done <<<"$list"
 }
 
-started="$(date +%s)"
+# One clock for the deadline and the figures reported: milliseconds since the gate started.
 started_ns="$(date +%s%N)"
+ms_since_start() { echo $((($(date +%s%N) - started_ns) / 1000000)); }
 # Until the client port of this member and of every expected member takes connections (every
 # 0.05 s, within the deadline): a port not bound yet (etcd just started, on this host or another)
 # refuses, and etcdctl's gRPC client then waits a whole second before it dials again, a second
 # the gate would spend on nothing (`endpoint health --cluster` dials every member's client URL).
 while [ "$(answering "$LOCAL_ENDPOINT,$EXPECTED_ENDPOINTS")" != "$LOCAL_ENDPOINT,$EXPECTED_ENDPOINTS" ] &&
-  [ $(($(date +%s) - started)) -lt "$DEADLINE_SECONDS" ]; do
+  [ "$(ms_since_start)" -lt $((DEADLINE_SECONDS * 1000)) ]; do
   sleep 0.05
 done
 # How long that took, and then etcdctl: where a slow gate spent its time.
-ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
-waited="$(ms_since "$started_ns")"
+waited="$(ms_since_start)"
 attempt=0
 while :; do
   attempt=$((attempt + 1))
@@ -76,7 +76,7 @@ while :; do
     fi
     output="$(printf 'all listed members are healthy, but the member list does not match the spec.\n  expected: %s\n  actual:   %s\netcdctl member list:\n%s' "$EXPECTED_MEMBERS" "$actual" "$members")"
   fi
-  elapsed=$(($(date +%s) - started))
+  elapsed=$(($(ms_since_start) / 1000))
   if [ "$elapsed" -ge "$DEADLINE_SECONDS" ]; then
     printf 'etcd cluster not healthy after %ss (%s attempts). Last output of etcdctl endpoint health --cluster:\n%s\n' \
       "$elapsed" "$attempt" "$output" >&2
@@ -89,4 +89,4 @@ done
 
 printf 'etcd cluster healthy after %s attempt(s); members: %s\n' "$attempt" "$actual"
 printf 'the members took connections on their client ports after %s ms; the cluster answered healthy %s ms later\n' \
-  "$waited" "$(($(ms_since "$started_ns") - waited))"
+  "$waited" "$(($(ms_since_start) - waited))"
