@@ -7,8 +7,9 @@
 # `etcdctl endpoint health --cluster` from here until the cluster is healthy.
 # Runs inside the lab's controller network namespace, as root.
 #
-# Usage: floor.sh KEY URL SHA256 ETCDCTL BUNDLES NAME=ADDRESS...
+# Usage: [FLOOR_SERIAL=1] floor.sh KEY URL SHA256 ETCDCTL BUNDLES NAME=ADDRESS...
 #   BUNDLES/NAME/pki is kubeadm's PKI tree of member NAME (e.g. a Terraform deploy's hosts/ dir).
+#   FLOOR_SERIAL=1: one host after another instead of all at once (what -parallelism=1 allows).
 # Prints `[floor NAME] installed`, `[floor NAME] started` and `[floor] healthy after N polls`.
 set -euo pipefail
 
@@ -77,15 +78,21 @@ for pair in "$@"; do
   initial_cluster+="${initial_cluster:+,}$name=https://$address:2380"
 done
 
-pids=()
-for i in "${!names[@]}"; do
+provision() {
   # shellcheck disable=SC2029 # on purpose: the validated values are expanded here
-  tar -C "$bundles/${names[i]}" -cf - pki \
-    | ssh "${ssh_opts[@]}" "root@${addresses[i]}" \
-      "bash -c '$remote' floor ${names[i]} ${addresses[i]} $initial_cluster $url $sha256" &
-  pids+=("$!")
+  tar -C "$bundles/${names[$1]}" -cf - pki \
+    | ssh "${ssh_opts[@]}" "root@${addresses[$1]}" \
+      "bash -c '$remote' floor ${names[$1]} ${addresses[$1]} $initial_cluster $url $sha256"
+}
+pids=() failed=0
+for i in "${!names[@]}"; do
+  if [ "${FLOOR_SERIAL:-0}" = 1 ]; then
+    provision "$i" || failed=1
+  else
+    provision "$i" &
+    pids+=("$!")
+  fi
 done
-failed=0
 for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
 if [ "$failed" -ne 0 ]; then
   echo "floor.sh: provisioning a host failed" >&2

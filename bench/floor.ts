@@ -21,6 +21,11 @@ export interface FloorOptions {
   readonly bundlesDir: string;
   /** Where the timed log goes. */
   readonly logFile: string;
+  /**
+   * One host after another (FLOOR_SERIAL=1), the floor of a `-parallelism=1` deploy.
+   * @default false: every host at once
+   */
+  readonly serial?: boolean;
 }
 
 export async function floorOnce(lab: Lab, release: PublishedRelease, opts: FloorOptions): Promise<FloorRun> {
@@ -44,7 +49,7 @@ export async function floorOnce(lab: Lab, release: PublishedRelease, opts: Floor
     ...opts.hosts.map((h) => `${h.name}=${h.address}`),
   ];
   const hostsBefore = labCpuMs(lab.name);
-  const r = await runTimed(argv, { timeoutMs: 300_000 });
+  const r = await runTimed(argv, { timeoutMs: 300_000, env: { ...process.env, FLOOR_SERIAL: opts.serial ? '1' : '0' } });
   const hostsCpuMs = cpuDelta(hostsBefore, labCpuMs(lab.name));
   fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
   fs.writeFileSync(opts.logFile, `$ ${argv.join(' ')}\n# exit ${r.code} after ${Math.round(r.wallMs)} ms\n${formatTimedLines(r.lines)}\n`);

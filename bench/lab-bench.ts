@@ -3,7 +3,8 @@
 // deploy is a first deploy (checked: every member must log "installed etcd"). The deployed
 // 3-member cluster of the first deploy is then used, before it is wiped, for the no-change plans
 // (re-plan, its PKI alone and the empty stack's plan, interleaved), one member's restart floor (each member
-// once, the leader last), the one-member change and the rolling renewal. Interleaving inside a round exposes a
+// once, the leader last), the one-member change and the rolling renewal; the PKI alone is applied
+// first, and then with each change's edit (pki-apply.ts). Interleaving inside a round exposes a
 // measurement and its floor to the same machine load. The lab goes down in `finally`.
 import * as path from 'node:path';
 import { providersDescription } from '../toolchain/providers';
@@ -12,7 +13,8 @@ import { oneMemberChange, rollingRenewal, rollingUpgrade } from './day2-bench';
 import { deployOnce, engineCall } from './deploy-bench';
 import { floorOnce } from './floor';
 import { wipeHosts } from './fresh-hosts';
-import { prepareEmptyStack, preparePkiStack, timedPlan } from './plan-bench';
+import { applyPkiChange, preparePkiStack } from './pki-apply';
+import { prepareEmptyStack, timedPlan } from './plan-bench';
 import { leaderLast, restartFloorOnce } from './restart-floor';
 import { LabResults } from './results';
 import { SCENARIOS, UPGRADE_FROM } from './scenarios';
@@ -34,7 +36,16 @@ export const PLAN_REPS = 3;
 const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
 export async function runLabBench(opts: LabBenchOptions): Promise<LabResults> {
-  const results: Required<LabResults> = { providers: providersDescription(), rounds: [], deploys: [], floors: [], replans: [], restarts: [], changes: [] };
+  const results: Required<LabResults> = {
+    providers: providersDescription(),
+    rounds: [],
+    deploys: [],
+    floors: [],
+    replans: [],
+    restarts: [],
+    changes: [],
+    pkiApplies: [],
+  };
   for (let round = 1; round <= opts.rounds; round++) {
     const say = (s: string): void => opts.progress(`[bench] lab round ${round}/${opts.rounds}: ${s}`);
     const upStarted = Date.now();
@@ -55,7 +66,10 @@ export async function runLabBench(opts: LabBenchOptions): Promise<LabResults> {
       // No-change plans: the deployed cluster's, its PKI alone and the empty stack's, in turn.
       const deployed = engineCall(d3.deployment);
       const empty = await prepareEmptyStack(lab, deployed, dir('empty-stack'));
-      const pki = await preparePkiStack(lab, deployed, dir('pki-stack'));
+      const pkiFirst = await preparePkiStack(lab, deployed, dir('pki-stack'), { scenario: SCENARIOS.pkiFirst3, round, members: 3 });
+      const pki = pkiFirst.call;
+      results.pkiApplies.push(pkiFirst.run);
+      say(`${SCENARIOS.pkiFirst3}: init ${secs(pkiFirst.run.initMs ?? NaN)} + apply ${secs(pkiFirst.run.totalMs)}`);
       for (let i = 1; i <= PLAN_REPS; i++) {
         const replan = await timedPlan(lab, deployed, { scenario: SCENARIOS.replan3, round, members: 3, logFile: dir(`plans/replan-${i}.log`) });
         const pkiPlan = await timedPlan(lab, pki, { scenario: SCENARIOS.pkiPlan, round, members: 3, logFile: dir(`plans/pki-${i}.log`) });
@@ -79,9 +93,20 @@ export async function runLabBench(opts: LabBenchOptions): Promise<LabResults> {
       const c1 = await oneMemberChange(lab, d3.deployment, three[1], { ...day2, logFile: dir('deploy-3/one-member-change-apply-timed.log') });
       results.changes.push(c1);
       say(`${SCENARIOS.change1} (${three[1].name}): apply ${secs(c1.applyMs)}`);
+      const pkiC1 = await applyPkiChange(lab, deployed, pki, {
+        scenario: SCENARIOS.pkiChange1,
+        round,
+        members: 3,
+        logFile: dir('pki-stack/one-member-change.log'),
+      });
+      results.pkiApplies.push(pkiC1);
+      say(`${SCENARIOS.pkiChange1}: apply ${secs(pkiC1.totalMs)} (${pkiC1.summary})`);
       const renewal = await rollingRenewal(lab, d3.deployment, { ...day2, logFile: dir('deploy-3/renewal-apply-timed.log') });
       results.changes.push(renewal);
       say(`${SCENARIOS.renewal}: apply ${secs(renewal.applyMs)}, longest write gap ${secs(renewal.writer?.maxGapMs ?? NaN)}`);
+      const pkiRenewal = await applyPkiChange(lab, deployed, pki, { scenario: SCENARIOS.pkiRenewal, round, members: 3, logFile: dir('pki-stack/renewal.log') });
+      results.pkiApplies.push(pkiRenewal);
+      say(`${SCENARIOS.pkiRenewal}: apply ${secs(pkiRenewal.totalMs)} (${pkiRenewal.summary})`);
       await wipeHosts(lab, three);
 
       const t3 = await deployOnce(lab, release, {
@@ -108,9 +133,25 @@ export async function runLabBench(opts: LabBenchOptions): Promise<LabResults> {
       say(`${SCENARIOS.floor3}: ${secs(f3.totalMs)}`);
       await wipeHosts(lab, three);
 
+      const f3serial = await floorOnce(lab, release, {
+        scenario: SCENARIOS.floor3serial,
+        round,
+        hosts: three,
+        hostState: 'wiped',
+        bundlesDir: path.join(d3.deployment.stackDir, 'hosts'),
+        logFile: dir('floor-3-serial.log'),
+        serial: true,
+      });
+      results.floors.push(f3serial);
+      say(`${SCENARIOS.floor3serial}: ${secs(f3serial.totalMs)}`);
+      await wipeHosts(lab, three);
+
       const d5 = await deployOnce(lab, release, { scenario: SCENARIOS.deploy5, round, hosts: five, hostState: 'wiped', workDir: dir('deploy-5') });
       results.deploys.push(d5.run);
       say(`${SCENARIOS.deploy5}: init ${secs(d5.run.initMs)} + apply ${secs(d5.run.applyMs)}`);
+      const pki5 = await preparePkiStack(lab, engineCall(d5.deployment), dir('pki-stack-5'), { scenario: SCENARIOS.pkiFirst5, round, members: 5 });
+      results.pkiApplies.push(pki5.run);
+      say(`${SCENARIOS.pkiFirst5}: init ${secs(pki5.run.initMs ?? NaN)} + apply ${secs(pki5.run.totalMs)}`);
       await wipeHosts(lab, five);
 
       const f5 = await floorOnce(lab, release, {
@@ -135,6 +176,14 @@ export async function runLabBench(opts: LabBenchOptions): Promise<LabResults> {
       });
       results.deploys.push(p1.run);
       say(`${SCENARIOS.deploy3p1}: init ${secs(p1.run.initMs)} + apply ${secs(p1.run.applyMs)}`);
+      const pkiP1 = await preparePkiStack(lab, engineCall(p1.deployment), dir('pki-stack-p1'), {
+        scenario: SCENARIOS.pkiFirst3p1,
+        round,
+        members: 3,
+        parallelism: 1,
+      });
+      results.pkiApplies.push(pkiP1.run);
+      say(`${SCENARIOS.pkiFirst3p1}: init ${secs(pkiP1.run.initMs ?? NaN)} + apply ${secs(pkiP1.run.totalMs)}`);
 
       if (older) {
         // Untimed: a first deploy at the older release (checked like any first deploy), then the upgrade.

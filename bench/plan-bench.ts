@@ -3,9 +3,9 @@
 // resources, variables or outputs), and the re-plan of its PKI alone (the same stack's tls_ and
 // local_ resources, as synthesized, in a stack of their own: what the project's fixed choices
 // prescribe, a tls_ resource for every key, request and certificate and a local_ file for every
-// file of each host's tree, before any provisioning resource). Each is initialised (the PKI stack
-// also applied) untimed from the same provider mirror with the same engine and environment. All
-// run the same way in the controller namespace and must exit 0.
+// file of each host's tree, before any provisioning resource). Each is initialised from the same
+// provider mirror with the same engine and environment (the PKI stack is also applied, timed:
+// pki-apply.ts). All run the same way in the controller namespace and must exit 0.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Lab } from '../test-doubles/lab/lab';
@@ -13,7 +13,7 @@ import { planMilestones, planPhases } from './plan-phases';
 import { ReplanRun } from './results';
 import { EngineCall, runEngineTimed } from './timed-engine';
 
-interface StackJson {
+export interface StackJson {
   terraform?: { required_providers?: unknown };
   provider?: unknown;
   resource?: Record<string, Record<string, unknown>>;
@@ -52,41 +52,29 @@ export function resourceCount(config: object): number {
   return Object.values(resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
 }
 
-/** Writes `config` into `dir` (emptied first) and runs `init` there, untimed. */
-async function prepareStack(lab: Lab, deployed: EngineCall, dir: string, name: string, config: object): Promise<EngineCall> {
+/** Writes `config` into `dir` (emptied first) and runs `init` there, timed; returns how to run the engine in it. */
+export async function prepareStack(lab: Lab, deployed: EngineCall, dir: string, name: string, config: object): Promise<{ call: EngineCall; initMs: number }> {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'main.tf.json'), `${JSON.stringify(config, null, 2)}\n`);
+  writeStackConfig(dir, config);
   const call = { ...deployed, cwd: dir };
   const init = await runEngineTimed(lab, call, ['init', '-input=false', '-no-color'], path.join(dir, 'init.log'), 120_000);
   if (init.code !== 0) throw new Error(`${name}: init exited ${init.code}; see ${path.join(dir, 'init.log')}`);
-  return call;
+  return { call, initMs: init.wallMs };
 }
 
-const deployedStack = (deployed: EngineCall): StackJson => JSON.parse(fs.readFileSync(path.join(deployed.cwd, 'cdk.tf.json'), 'utf8')) as StackJson;
+/** A stack's whole configuration, as its only file. */
+export const writeStackConfig = (dir: string, config: object): void => fs.writeFileSync(path.join(dir, 'main.tf.json'), `${JSON.stringify(config, null, 2)}\n`);
+
+/** The synthesized stack a deployment's engine runs (after a change: the changed one). */
+export const deployedStack = (deployed: EngineCall): StackJson => JSON.parse(fs.readFileSync(path.join(deployed.cwd, 'cdk.tf.json'), 'utf8')) as StackJson;
 
 /**
  * Writes the empty stack beside the deployment into `dir` (emptied first) and runs `init` there,
  * untimed; returns how to run the engine in it.
  */
 export async function prepareEmptyStack(lab: Lab, deployed: EngineCall, dir: string): Promise<EngineCall> {
-  return prepareStack(lab, deployed, dir, 'empty stack', emptyStackConfig(deployedStack(deployed)));
-}
-
-/**
- * Writes the deployment's PKI alone into `dir` (emptied first; its own keys, certificates and
- * host files, written there), runs `init` and `apply` there, untimed; returns how to run the
- * engine in it.
- */
-export async function preparePkiStack(lab: Lab, deployed: EngineCall, dir: string): Promise<EngineCall> {
-  const config = pkiStackConfig(deployedStack(deployed));
-  const call = await prepareStack(lab, deployed, dir, 'PKI stack', config);
-  const log = path.join(dir, 'apply.log');
-  const apply = await runEngineTimed(lab, call, ['apply', '-auto-approve', '-input=false', '-no-color'], log, 300_000);
-  if (apply.code !== 0) throw new Error(`PKI stack: apply exited ${apply.code}; see ${log}`);
-  if (!apply.lines.some((l) => l.text.startsWith(`Apply complete! Resources: ${resourceCount(config)} added`)))
-    throw new Error(`PKI stack: the apply did not create its ${resourceCount(config)} resources; see ${log}`);
-  return call;
+  return (await prepareStack(lab, deployed, dir, 'empty stack', emptyStackConfig(deployedStack(deployed)))).call;
 }
 
 export interface PlanOptions {

@@ -75,6 +75,11 @@ function opsNotes(r: OpsRow, summary: Summary): string {
     if (r.byRole?.leader) notes.push(`led before: ${sec(r.byRole.leader.median)} (${r.byRole.leader.n})`);
     if (r.byRole?.follower) notes.push(`did not lead: ${sec(r.byRole.follower.median)} (${r.byRole.follower.n})`);
   }
+  if (r.kind === 'pki-apply' && r.pki) {
+    notes.push(r.pki.summary);
+    if (r.pki.init) notes.push(`init ${sec(r.pki.init.median)}`);
+    if (r.pki.cpu) notes.push(`CPU ${sec(r.pki.cpu.median)}`);
+  }
   if (r.kind === 'change') {
     notes.push(`restart windows ${windowsText(r.windows, sec)}`);
     if (floor && r.scenario !== SCENARIOS.change1)
@@ -149,7 +154,7 @@ export function renderMarkdown(results: BenchResults, summary: Summary, chartFil
       '',
       `${rounds} round(s); each boots a fresh 5-host lab and runs every scenario once, wiping the used hosts between scenarios. ` +
         'A deploy is `terraform init` + `terraform apply` (10-way parallelism unless said) until the health-check provisioner passed; ' +
-        'the floor is bench/floor.sh: the same tarball, certificates and etcd flags over plain parallel SSH, then `etcdctl endpoint health --cluster`. ' +
+        'the floor is bench/floor.sh: the same tarball, certificates and etcd flags over plain parallel SSH, then `etcdctl endpoint health --cluster` (**floor 3, one host at a time**: the same script, each host after the other, as `-parallelism=1` has to). ' +
         'Phases are those of the median run, in seconds, back to back: plan = until the first resource is created; PKI = until the last tls_/local_ resource; ' +
         'install = until the last member logged "installed etcd"; start = until the last terraform_data but the health check finished (the member provisioners, and the steps that start etcd: bootstrap, join checks, membership records); health = until the health check passed; finish = until terraform exited. CPU = the busy CPU time of the whole machine during the apply (the floor script), every core counted (/proc/stat; median): the lab\'s hosts, their sshd and etcd, terraform and its providers all run on these cores. hosts CPU = the part of it the lab\'s hosts used (their cgroups: systemd, sshd, the scripts and what they run, etcd; the artefact server); the rest is the applying side: terraform and its providers (the floor: its ssh clients).',
       '',
@@ -168,6 +173,7 @@ export function renderMarkdown(results: BenchResults, summary: Summary, chartFil
       '',
       "On the 3-member cluster of each round's first deploy, in this order: " +
         '**re-plan 3** (`terraform plan -detailed-exitcode` of the deployed cluster) in turn with **re-plan of its PKI alone** (the same command on a stack holding only the deployed stack\'s tls_ and local_ resources as synthesized, with the same providers; `init` and `apply` untimed: what the fixed design prescribes before any provisioning resource) and **empty plan** (the same command on a stack with the same required_providers and provider blocks and nothing else, `init` untimed); same provider mirror and environment; all must exit 0; phases: load = until the first "Refreshing state...", refresh = until "No changes.", finish = exit. ' +
+        '**PKI alone: first apply** (of the 3-member deploy, and of the 5-member one): the same PKI stack applied the first time, `init` and `apply` timed, with the busy CPU of the machine; **PKI alone: the one-member change** and **the renewal**: after each of those changes, the PKI of the edited stack applied to the PKI stack (plan = until the first resource is created, replaced or destroyed; apply = the rest): what the fixed design asks of Terraform and the providers for the same edit, before any SSH step. ' +
         "**restart floor**: over plain SSH to one member (each member once per round), `systemctl restart etcd`, then `etcdctl endpoint health --cluster` with the member's healthcheck-client certificate every 0.1 s until healthy (bench/restart-floor.sh); connect = the SSH session; stop and start = `systemctl restart` as timed on the host, split where systemd saw the old etcd gone; health = until healthy (stop + start + health is etcd's own part); its MainPID must change. " +
         "**one-member change**: an extra SAN on e2's certificates, `terraform apply`; only e2's etcd may restart (MainPID before/after). " +
         `**rolling renewal**: \`pki.certValidityHours: 8000\` re-issues every leaf certificate; every member restarts, one at a time, while a writer puts keys through every member (the e2e day-2 writer); the longest gap between acknowledged writes is reported. ` +

@@ -142,6 +142,28 @@ export interface ChangeRun {
   readonly log: string;
 }
 
+/**
+ * One timed `apply` of the PKI alone (the deployed stack's tls_ and local_ resources, in a stack of
+ * their own with the same providers): its first apply, or the same change a change scenario
+ * applied to the cluster. What the fixed design asks of Terraform before any SSH step.
+ */
+export interface PkiApplyRun {
+  readonly scenario: string;
+  readonly round: number;
+  readonly members: number;
+  /** `init` of the PKI stack (first apply only). */
+  readonly initMs?: number;
+  /** apply, spawn to exit. */
+  readonly totalMs: number;
+  /** Until the first resource was created, replaced or destroyed: loading, refreshing, planning. */
+  readonly planMs: number;
+  /** The machine's busy CPU time during the apply, every core (absent off Linux). */
+  readonly cpuMs?: number;
+  /** "N added, N changed, N destroyed" from the engine's summary line. */
+  readonly summary: string;
+  readonly log: string;
+}
+
 export interface LabRound {
   readonly round: number;
   readonly lab: string;
@@ -166,6 +188,8 @@ export interface LabResults {
   readonly restarts?: RestartFloorRun[];
   /** Absent in results from before change applies were measured. */
   readonly changes?: ChangeRun[];
+  /** Absent in results from before the PKI alone was applied timed. */
+  readonly pkiApplies?: PkiApplyRun[];
 }
 
 export interface MachineInfo {

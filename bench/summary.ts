@@ -39,7 +39,7 @@ export interface ScenarioRow {
   readonly hostsCpu: Spread | null;
 }
 
-export type OpsKind = 'plan' | 'restart-floor' | 'change';
+export type OpsKind = 'plan' | 'restart-floor' | 'change' | 'pki-apply';
 
 /** A no-change plan, one member's restart floor, or a change applied to a deployed cluster. */
 export interface OpsRow {
@@ -65,6 +65,8 @@ export interface OpsRow {
   readonly windows: { member: string; ms: number; stoppedMs: number | null; readyMs: number | null }[] | null;
   /** Rolling changes: the longest write gap over the runs; writes and failed writes of every run. */
   readonly writer: { maxGap: Spread; writes: number; failures: number } | null;
+  /** The PKI alone applied: its init (first apply), plan (until the first change) and the machine's busy CPU, over the runs; what the median run did. */
+  readonly pki: { init: Spread | null; plan: Spread; cpu: Spread | null; summary: string } | null;
 }
 
 export interface RatioRow {
@@ -137,7 +139,7 @@ function scenarioRows(results: BenchResults): ScenarioRow[] {
 }
 
 const spreadOrNull = (values: number[]): Spread | null => (values.length > 0 ? spread(values) : null);
-const none = { etcdPart: null, byRole: null, refreshed: null, windows: null, writer: null };
+const none = { etcdPart: null, byRole: null, refreshed: null, windows: null, writer: null, pki: null };
 
 function opsRows(results: BenchResults): OpsRow[] {
   const rows: OpsRow[] = [];
@@ -146,7 +148,26 @@ function opsRows(results: BenchResults): OpsRow[] {
     const plans = lab.replans.filter((r) => r.scenario === scenario);
     const restarts = (lab.restarts ?? []).filter((r) => r.scenario === scenario);
     const changes = (lab.changes ?? []).filter((r) => r.scenario === scenario);
-    if (plans.length > 0) {
+    const pkiApplies = (lab.pkiApplies ?? []).filter((r) => r.scenario === scenario);
+    if (pkiApplies.length > 0) {
+      const mid = medianRun(pkiApplies, (r) => r.totalMs);
+      rows.push({
+        ...none,
+        scenario,
+        kind: 'pki-apply',
+        members: mid.members,
+        total: spread(pkiApplies.map((r) => r.totalMs)),
+        phaseOrder: ['plan', 'apply'],
+        phases: { plan: mid.planMs, apply: mid.totalMs - mid.planMs },
+        medianRunTotal: mid.totalMs,
+        pki: {
+          init: spreadOrNull(pkiApplies.flatMap((r) => r.initMs ?? [])),
+          plan: spread(pkiApplies.map((r) => r.planMs)),
+          cpu: cpuSpread(pkiApplies, (r) => r.cpuMs),
+          summary: mid.summary,
+        },
+      });
+    } else if (plans.length > 0) {
       const mid = medianRun(plans, (r) => r.totalMs);
       rows.push({
         ...none,
@@ -238,6 +259,7 @@ function ratios(rows: ScenarioRow[], ops: OpsRow[], synth: SynthRow[]): RatioRow
   add('deploy 5 / deploy 3', d5?.total.median, d3?.total.median, 'growth of the deploy with 2 more members');
   add('floor 5 / floor 3', f5?.total.median, f3?.total.median, 'the same growth of the bare work on this machine');
   add('deploy 3 -parallelism=1 / deploy 3', p1?.total.median, d3?.total.median, 'serial members vs parallel');
+  add('floor 3, one host at a time / floor 3', row(rows, SCENARIOS.floor3serial)?.total.median, f3?.total.median, 'the bare work, serial vs parallel');
   const replan = row(ops, SCENARIOS.replan3);
   const empty = row(ops, SCENARIOS.emptyPlan);
   const floor = row(ops, SCENARIOS.restartFloor);

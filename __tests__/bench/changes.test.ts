@@ -5,11 +5,12 @@ import { changeMilestones, changePhases, restartWindows, withHostTimes } from '.
 import { emptyStackConfig, pkiStackConfig, resourceCount } from '../../bench/plan-bench';
 import { planMilestones, planPhases } from '../../bench/plan-phases';
 import { renderMarkdown } from '../../bench/report';
-import { BenchResults, ChangeRun, ReplanRun, RestartFloorRun } from '../../bench/results';
+import { applySummary, firstChangeMs } from '../../bench/pki-apply';
+import { BenchResults, ChangeRun, PkiApplyRun, ReplanRun, RestartFloorRun } from '../../bench/results';
 import { parseRestartFigures, restartPhases } from '../../bench/restart-phases';
 import { SCENARIOS } from '../../bench/scenarios';
 import { summarize } from '../../bench/summary';
-import { TARGETS } from '../../bench/targets';
+import { designFloorStory, TARGETS } from '../../bench/targets';
 import { checkWriter } from '../../bench/change-bench';
 import { TimedLine } from '../../bench/timed-process';
 import { synthSpec } from '../helpers/synth';
@@ -220,6 +221,17 @@ const change = (scenario: string, applyMs: number, members: string[], writer?: C
   log: '',
 });
 
+const pkiApply = (scenario: string, round: number, totalMs: number, planMs: number, summary: string): PkiApplyRun => ({
+  scenario,
+  round,
+  members: 3,
+  totalMs,
+  planMs,
+  cpuMs: totalMs * 1.5,
+  summary,
+  log: '',
+});
+
 const RESULTS: BenchResults = {
   startedAt: '2026-01-01T00:00:00.000Z',
   source: { commit: 'abc1234', uncommitted: [] },
@@ -241,6 +253,23 @@ const RESULTS: BenchResults = {
     changes: [change(SCENARIOS.change1, 2200, ['e2']), change(SCENARIOS.renewal, 20_000, ['e1', 'e3', 'e2'], { writes: 170, failures: 0, maxGapMs: 240 })],
   },
 };
+
+describe('the PKI alone, applied', () => {
+  it("reads the engine's summary line and when the first resource changed", () => {
+    const lines = [
+      at(800, 'tls_cert_request.etcd_e2_server_csr: Refreshing state... [id=ab]'),
+      at(1100, 'local_file.etcd_e2_file_pki_etcd_server_crt: Destroying... [id=cd]'),
+      at(1300, 'tls_cert_request.etcd_e2_server_csr: Creating...'),
+      at(1900, 'Apply complete! Resources: 3 added, 0 changed, 3 destroyed.'),
+    ];
+    expect(applySummary(lines)).toEqual({ added: 3, changed: 0, destroyed: 3 });
+    expect(firstChangeMs(lines, 2000)).toBe(1100);
+    expect(firstChangeMs([at(5, 'tls_private_key.etcd_ca_key: Creating...')], 10)).toBe(5);
+    // Nothing applied: no summary, and planning is all of it.
+    expect(applySummary([at(10, 'Error: bad')])).toBeNull();
+    expect(firstChangeMs([at(10, 'No changes.')], 40)).toBe(40);
+  });
+});
 
 describe('targets of plans, restarts and changes', () => {
   const summary = summarize(RESULTS);
@@ -284,10 +313,45 @@ describe('targets of plans, restarts and changes', () => {
       "No apply of this stack can take less than the re-plan of its PKI alone (1.32 s: every apply refreshes those resources first) plus etcd's own part of the restart (1 × 1.30 s): 2.62 s, beyond the bound (2.25 s) before any SSH step of the design runs",
     );
     expect(target(TARGETS.renewal).note).toContain(
-      "plus etcd's own part of 3 restarts (3 × 1.30 s): 5.22 s, within the bound (6.50 s): the rest of the gap is the design's own steps.",
+      "plus etcd's own part of 3 restarts (3 × 1.30 s): 5.22 s, within the bound (6.50 s), which leaves 1.28 s for the SSH steps; they took 14.78 s.",
     );
     const without = summarize({ ...RESULTS, lab: { ...RESULTS.lab, replans: RESULTS.lab.replans.filter((r) => r.scenario !== SCENARIOS.pkiPlan) } });
     expect(without.targets.find((t) => t.target === TARGETS.change)!.note).not.toContain('No apply of this stack');
+  });
+
+  it('prefers the PKI alone applying the same edit, when measured, to its re-plan in what no apply can go below', () => {
+    const withPki = summarize({
+      ...RESULTS,
+      lab: {
+        ...RESULTS.lab,
+        pkiApplies: [1, 2, 3].flatMap((round) => [
+          pkiApply(SCENARIOS.pkiChange1, round, 1400 + round * 10, 1000, '3 added, 0 changed, 3 destroyed'),
+          pkiApply(SCENARIOS.pkiRenewal, round, 2400 + round * 10, 1000, '29 added, 0 changed, 29 destroyed'),
+        ]),
+      },
+    });
+    const note = (name: string): string => withPki.targets.find((t) => t.target === name)!.note;
+    expect(note(TARGETS.change)).toContain(
+      "No apply of this stack can take less than the PKI alone applying the same edit (1.42 s, measured in the same rounds: refreshing every tls_ and local_ resource, then replacing the changed ones, 3 added, 0 changed, 3 destroyed) plus etcd's own part of the restart (1 × 1.30 s): 2.72 s, beyond the bound (2.25 s) before any SSH step of the design runs",
+    );
+    expect(note(TARGETS.renewal)).toContain('(3 × 1.30 s): 6.32 s, within the bound (6.50 s), which leaves 0.18 s for the SSH steps; they took 13.68 s.');
+    // The upgrade changes no certificate: it keeps the PKI's re-plan.
+    expect(note(TARGETS.change)).not.toContain('re-plan of its PKI alone (');
+    const row = withPki.ops.find((r) => r.scenario === SCENARIOS.pkiRenewal)!;
+    expect(row).toMatchObject({ kind: 'pki-apply', phases: { plan: 1000, apply: 1420 }, medianRunTotal: 2420 });
+    expect(renderMarkdown(RESULTS, withPki, 'results.png')).toContain(
+      '| PKI alone: the renewal | 3 | 2.42 | 2.41–2.43 | plan 1.00 · apply 1.42 | 29 added, 0 changed, 29 destroyed; CPU 3.63 |',
+    );
+  });
+
+  it("counts the new release onto the hosts in an upgrade's floor, from the deploy floor's install phase", () => {
+    const floor = summary.ops.find((r) => r.scenario === SCENARIOS.restartFloor)!;
+    const pki = summary.ops.find((r) => r.scenario === SCENARIOS.pkiPlan)!;
+    const note = designFloorStory(floor, 3, 6500, 'the SSH steps', 9000, { pki, installMs: 1400 });
+    expect(note).toBe(
+      " No apply of this stack can take less than the re-plan of its PKI alone (1.32 s: every apply refreshes those resources first), the new release onto the hosts (1.40 s: the deploy floor's install phase, download, check and extract on every host at once) plus etcd's own part of 3 restarts (3 × 1.30 s): 6.62 s, beyond the bound (6.50 s) before any SSH step of the design runs: what the fixed design prescribes of Terraform and HashiCorp's providers, and what the hosts need, leave no room for the SSH steps.",
+    );
+    expect(designFloorStory(floor, 3, 6500, 'the SSH steps', 9000, {})).toBe('');
   });
 
   it('judges a rolling change against N × the restart floor + 2 s, with the write gap, and names the phases of the gap', () => {

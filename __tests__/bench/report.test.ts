@@ -11,8 +11,8 @@ import { SCENARIOS } from '../../bench/scenarios';
 import { memberSpec, synthCases } from '../../bench/specs';
 import { median, medianRun, ratio } from '../../bench/stats';
 import { gapContributors, summarize } from '../../bench/summary';
-import type { ScenarioRow } from '../../bench/summary';
-import { cpuBound, cpuCompared, TARGETS } from '../../bench/targets';
+import type { OpsRow, ScenarioRow } from '../../bench/summary';
+import { cpuBound, cpuCompared, fixedDeployFloor, serialFloorStory, TARGETS } from '../../bench/targets';
 import { machineBusyMs, TimedLine } from '../../bench/timed-process';
 import { shellcheck, shellcheckAvailable } from '../helpers/shellcheck';
 
@@ -311,6 +311,70 @@ describe('what the cores allow', () => {
     );
     // Only when both sides recorded it.
     expect(cpuBound(row('deploy 3', 6000, 9000, 4000), row('floor 3', 2000, 2500), 2)).toContain('(the floor: 2.50 s; medians), the lab');
+  });
+
+  /** The PKI alone applied: its init, plan part and CPU (null: not recorded). */
+  const pkiOps = (totalMs: number, planMs = 500, initMs: number | null = null, cpuMs: number | null = null): OpsRow => ({
+    scenario: 'PKI alone',
+    kind: 'pki-apply',
+    members: 3,
+    total: spreadOf(totalMs),
+    phaseOrder: ['plan', 'apply'],
+    phases: { plan: planMs, apply: totalMs - planMs },
+    medianRunTotal: totalMs,
+    etcdPart: null,
+    byRole: null,
+    refreshed: null,
+    windows: null,
+    writer: null,
+    pki: {
+      init: initMs === null ? null : spreadOf(initMs),
+      plan: spreadOf(planMs),
+      cpu: cpuMs === null ? null : spreadOf(cpuMs),
+      summary: '59 added, 0 changed, 0 destroyed',
+    },
+  });
+
+  it("says what no deploy of the fixed design can go below on these cores, from the PKI alone's first apply", () => {
+    const pki = (initMs: number, planMs: number, totalMs: number, cpuMs: number): OpsRow => pkiOps(totalMs, planMs, initMs, cpuMs);
+    const d = row('deploy 3', 6000, 9000);
+    const f = row('floor 3', 2000, 2500);
+    // In turn: 0.30 + 0.60 + 2.00 = 2.90 s; shared: (2.80 + 2.50) / 2 = 2.65 s after init (2.95 s): the larger.
+    const beyond = fixedDeployFloor(d, f, pki(300, 600, 1700, 2800), 2)!;
+    expect(beyond.least).toBeCloseTo(2950, 6);
+    expect(beyond.text).toContain(
+      "(0.30 s + 0.60 s + 2.00 s = 2.90 s); and the PKI's apply shares the 2 cores with the floor's work (2.80 s + 2.50 s of CPU: 2.65 s after init). At least 2.95 s, 1.48× the floor: within the 1.50× target (3.00 s), which leaves 0.05 s for the design's own steps",
+    );
+    expect(beyond.text).toContain('they took 3.05 s');
+    const slow = fixedDeployFloor(d, f, pki(300, 900, 2000, 2800), 2)!;
+    expect(slow.least).toBeCloseTo(3200, 6);
+    expect(slow.text).toContain("At least 3.20 s, 1.60× the floor: beyond the 1.50× target (3.00 s) before any step of the design's own");
+    // Not measured (no PKI apply, or no CPU figures): nothing is said.
+    expect(fixedDeployFloor(d, f, undefined, 2)).toBeNull();
+    expect(fixedDeployFloor(d, row('floor 3', 2000, null), pki(300, 600, 1700, 2800), 2)).toBeNull();
+  });
+
+  it('says what serializing the bare host work costs by itself, from the floor one host at a time', () => {
+    const d3 = row('deploy 3', 6000, 9000);
+    expect(serialFloorStory(d3, row('floor 3', 2000, 2500), row('floor 3, one host at a time', 4400, 2700))).toContain(
+      'takes 4.40 s, 2.20× the floor all at once (2.40 s more): what the hosts add by themselves when one operation runs at a time is 2.40 s, which alone makes 1.40× of the default deploy (beyond the 1.30× target',
+    );
+    // With the PKI alone applied both ways, and the -parallelism=1 deploy: what they add, and what it took.
+    const withPki = serialFloorStory(
+      d3,
+      row('floor 3', 2000, 2500),
+      row('floor 3, one host at a time', 2600, 2700),
+      pkiOps(1700),
+      pkiOps(2900),
+      row('deploy 3 -parallelism=1', 9000, 9500),
+    );
+    expect(withPki).toContain(
+      "(0.60 s more), and the PKI alone applied one resource at a time takes 2.90 s against 1.70 s (1.20 s more): what the hosts and the fixed design add by themselves when one operation runs at a time is 1.80 s, which alone makes 1.30× of the default deploy (within the 1.30× target: the rest is the design's own per-member steps; -parallelism=1 added 3.00 s in all).",
+    );
+    expect(serialFloorStory(d3, row('floor 3', 2000, 2500), row('floor 3, one host at a time', 2600, 2700))).toContain(
+      '1.10× of the default deploy (within the 1.30× target',
+    );
+    expect(serialFloorStory(d3, row('floor 3', 2000, 2500), undefined)).toBe('');
   });
 
   it('tells work from waiting when two deploys are compared', () => {

@@ -7,8 +7,11 @@
 #   $FAKE/leader    the leader's id (hex)
 #   $FAKE/local-id  the id the local endpoint reports (hex)
 #   $FAKE/lock-block  while it exists, `lock` waits (another holder) without running its command,
-#                   and `get --prefix` of the lock's keys shows the holder's key
+#                   and `get --prefix` of the lock's keys shows the holder's key, and one key for
+#                   each waiting `lock` client that is still alive
 #   $FAKE/lock-hidden with lock-block: the holder's key is not shown (it got the lock a moment ago)
+#                   until a `lock` client of ours waits behind it
+#   $FAKE/lock-alone  with lock-hidden: no key shows at all (a `lock` client waits alone, slow)
 #   $FAKE/lock-stuck  a waiting `lock` told to stop cannot end (its members are gone) and never runs
 #   $FAKE/fail-<op> makes `member <op>` (add, promote, remove) or `snapshot` fail
 # Every call is appended to $FAKE/calls.
@@ -66,8 +69,14 @@ case "${words[*]}" in
     ;;
   get*)
     any_up || exit 1
-    if [[ " $* " == *" --prefix "* ]] && [ -f "$FAKE/lock-block" ] && [ ! -f "$FAKE/lock-hidden" ]; then
-      echo "${words[1]}694d7a1c2b3e4f50"
+    if [[ " $* " == *" --prefix "* ]] && [ -f "$FAKE/lock-block" ]; then
+      waiting=()
+      for q in "$FAKE"/lock-queued.*; do
+        if [ -f "$q" ] && kill -0 "${q##*.}" 2>/dev/null; then waiting+=("${words[1]}${q##*.}"); fi
+      done
+      [ ! -f "$FAKE/lock-alone" ] || waiting=()
+      if [ ! -f "$FAKE/lock-hidden" ] || [ "${#waiting[@]}" -gt 0 ]; then echo "${words[1]}694d7a1c2b3e4f50"; fi
+      if [ "${#waiting[@]}" -gt 0 ]; then printf '%s\n' "${waiting[@]}"; fi
     fi
     ;;
   "member list"*) any_up && cat "$FAKE/members" ;;
@@ -103,7 +112,14 @@ case "${words[*]}" in
   lock*)
     any_up || exit 1
     if [ -f "$FAKE/lock-stuck" ]; then trap 'while :; do sleep 0.2; done' TERM; fi
-    while [ -f "$FAKE/lock-block" ]; do sleep 0.2; done
+    if [ -f "$FAKE/lock-block" ]; then
+      : >"$FAKE/lock-queued.$$"
+      # etcdctl reports the cancellation when it is told to stop while it waits.
+      [ -f "$FAKE/lock-stuck" ] || trap 'echo "Error: context canceled" >&2; rm -f "$FAKE/lock-queued.$$"; exit 1' TERM
+    fi
+    while [ -f "$FAKE/lock-block" ]; do sleep 0.05; done
+    rm -f "$FAKE/lock-queued.$$"
+    trap - TERM
     "${words[@]:2}"
     ;;
   "snapshot save"*)

@@ -14,6 +14,8 @@
 # Membership changes and restarts happen under one etcd lock, taken through the other members (a
 # lock held through the member that is restarted or removed would die with it), so members change
 # one at a time whatever Terraform's parallelism, each only after the cluster is healthy again.
+# Reads of the lock's keys are serializable: hints that never wait for a leader (`etcdctl lock`
+# itself decides, linearizably).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -95,11 +97,15 @@ live_endpoints() {
 # reads that keep no stream open: a waiting `etcdctl lock` keeps streams open on the members it
 # talks to, and a member that restarts waits for its open client streams to end (up to etcd's
 # request timeout, 7 s at the default election timeout) before it stops. When the lock looks free,
-# a lock client asks for it; if another member got it first (both saw it free), the client steps
-# back within a second (stopped with SIGTERM, etcdctl deletes its place in the queue) and the wait
-# starts again. Each round chooses its endpoints afresh: members may leave meanwhile (members
-# leaving in parallel). A client whose OP has started is never stopped. The OP records its exit
-# status (and its start) in files. Returns 3 when no other member remains to take the lock through.
+# a lock client asks for it; if another member asked at the same moment (both saw it free), the
+# one whose OP has not started after a quarter of a second while the lock's keys show two clients
+# steps back (stopped with SIGTERM, etcdctl deletes its place in the queue) and the wait starts
+# again: its waiting stream may sit on the member that won, whose etcd would then wait for it
+# before it stops. Any client whose OP has not started after a second steps back too. Each round
+# chooses its endpoints afresh: members may leave meanwhile (members leaving in parallel). A client
+# whose OP has started is never stopped. The OP records its exit status (and its start) in files;
+# the "context canceled" a stopped client reports is ours, not shown. Returns 3 when no other
+# member remains to take the lock through.
 with_lock() {
   local exclude="$1" rc_file="$STATE_DIR/locked-op.rc" started="$STATE_DIR/locked-op.started" tries=0 endpoints pid polls keys stepped silent_since=''
   shift
@@ -107,7 +113,7 @@ with_lock() {
   while :; do
     if ! endpoints="$(live_endpoints "$exclude")"; then endpoints="$(without "$exclude" "$CLUSTER_ENDPOINTS")"; fi
     [ -n "$endpoints" ] || return 3
-    if ! keys="$(ctl --endpoints="$endpoints" --dial-timeout=1s --command-timeout=2s get --prefix --keys-only "$LOCK_NAME/" 2>/dev/null)"; then
+    if ! keys="$(ctl --endpoints="$endpoints" --dial-timeout=1s --command-timeout=2s get --consistency=s --prefix --keys-only "$LOCK_NAME/" 2>/dev/null)"; then
       silent_since="${silent_since:-$(date +%s)}"
       if [ $(($(date +%s) - silent_since)) -ge "$HEALTH_SECONDS" ]; then
         die "none of the members to take the cluster lock through ($endpoints) answered for $HEALTH_SECONDS s: $1 not done. Make them reachable (or healthy), then apply again"
@@ -122,13 +128,14 @@ with_lock() {
     fi
     rm -f -- "$rc_file" "$started"
     LOCK_ENDPOINTS="$endpoints" "$BIN_DIR/etcdctl" --cacert="$CA_CERT" --cert="$CLIENT_CERT" --key="$CLIENT_KEY" \
-      --dial-timeout=3s --endpoints="$endpoints" lock "$LOCK_NAME" bash "$0" "$@" &
+      --dial-timeout=3s --endpoints="$endpoints" lock "$LOCK_NAME" bash "$0" "$@" 2> >(grep --line-buffered -vx 'Error: context canceled' >&2) &
     pid=$!
     polls=0 stepped=0
     while kill -0 "$pid" 2>/dev/null && [ ! -f "$started" ]; do
-      pause
+      sleep 0.05
       polls=$((polls + 1))
-      if [ "$polls" -ge 5 ] && [ ! -f "$started" ]; then
+      [ ! -f "$started" ] || break
+      if [ "$polls" -ge 20 ] || { [ "$polls" -eq 5 ] && lock_contended "$endpoints"; }; then
         kill -TERM "$pid" 2>/dev/null || true
         stepped=1
         break
@@ -156,6 +163,17 @@ with_lock() {
     fi
     pause
   done
+}
+
+# lock_contended ENDPOINTS: the lock's keys show two clients or more (a holder and a waiter).
+lock_contended() {
+  [ "$(ctl --endpoints="$1" --dial-timeout=1s --command-timeout=2s get --consistency=s --prefix --keys-only "$LOCK_NAME/" 2>/dev/null | grep -c .)" -ge 2 ]
+}
+
+# lock_busy: this member's own copy of the lock's keys shows a holder or a waiter: the cluster
+# runs, and another member may be restarting right now.
+lock_busy() {
+  [ -n "$(ctl --endpoints="$LOCAL_ENDPOINT" --dial-timeout=1s --command-timeout=2s get --consistency=s --prefix --keys-only "$LOCK_NAME/" 2>/dev/null)" ]
 }
 
 # Locked operations report their exit status to with_lock through this file.
@@ -326,8 +344,11 @@ remove_voter() {
 }
 
 # restart [upgrade]: one member at a time under the lock when the cluster runs; plain otherwise.
+# While the lock is busy the cluster runs: it waits for its turn at once, without probing the
+# others for a quorum (a probe that meets a member in the middle of its restart waits for its dial
+# timeout, and a read it leaves on a stopping member holds up that member's stop).
 rolling_restart() {
-  if has_quorum "$OTHER_ENDPOINTS"; then
+  if { [ -n "$OTHER_ENDPOINTS" ] && lock_busy; } || has_quorum "$OTHER_ENDPOINTS"; then
     pre_upgrade_snapshot "$1"
     with_lock "$CLIENT_URL" "restart-locked-$1"
   elif has_quorum "$LOCAL_ENDPOINT"; then
