@@ -113,7 +113,7 @@ with_lock() {
   while :; do
     if ! endpoints="$(live_endpoints "$exclude")"; then endpoints="$(without "$exclude" "$CLUSTER_ENDPOINTS")"; fi
     [ -n "$endpoints" ] || return 3
-    if ! keys="$(ctl --endpoints="$endpoints" --dial-timeout=1s --command-timeout=2s get --consistency=s --prefix --keys-only "$LOCK_NAME/" 2>/dev/null)"; then
+    if ! keys="$(lock_keys "$endpoints")"; then
       silent_since="${silent_since:-$(date +%s)}"
       if [ $(($(date +%s) - silent_since)) -ge "$HEALTH_SECONDS" ]; then
         die "none of the members to take the cluster lock through ($endpoints) answered for $HEALTH_SECONDS s: $1 not done. Make them reachable (or healthy), then apply again"
@@ -165,16 +165,18 @@ with_lock() {
   done
 }
 
-# lock_contended ENDPOINTS: the lock's keys show two clients or more (a holder and a waiter).
-lock_contended() {
-  [ "$(ctl --endpoints="$1" --dial-timeout=1s --command-timeout=2s get --consistency=s --prefix --keys-only "$LOCK_NAME/" 2>/dev/null | grep -c .)" -ge 2 ]
+# lock_keys ENDPOINTS: the lock's keys, one per client (the holder and each waiter), as the member
+# asked holds them (serializable).
+lock_keys() {
+  ctl --endpoints="$1" --dial-timeout=1s --command-timeout=2s get --consistency=s --prefix --keys-only "$LOCK_NAME/" 2>/dev/null
 }
+
+# lock_contended ENDPOINTS: the lock's keys show two clients or more (a holder and a waiter).
+lock_contended() { [ "$(lock_keys "$1" | grep -c .)" -ge 2 ]; }
 
 # lock_busy: this member's own copy of the lock's keys shows a holder or a waiter: the cluster
 # runs, and another member may be restarting right now.
-lock_busy() {
-  [ -n "$(ctl --endpoints="$LOCAL_ENDPOINT" --dial-timeout=1s --command-timeout=2s get --consistency=s --prefix --keys-only "$LOCK_NAME/" 2>/dev/null)" ]
-}
+lock_busy() { [ -n "$(lock_keys "$LOCAL_ENDPOINT")" ]; }
 
 # Locked operations report their exit status to with_lock through this file.
 record_rc() { printf '%s\n' "$?" >"$STATE_DIR/locked-op.rc"; }
