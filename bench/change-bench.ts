@@ -51,7 +51,7 @@ export async function timedChange(lab: Lab, d: LabDeployment, opts: ChangeOption
   // The writer's client certificate comes from terraform output: fetched before the apply runs.
   if (opts.writer) await d.clientFiles(true);
   const writer = opts.writer
-    ? startWriter(
+    ? await startWriter(
         d,
         opts.hosts.map((h) => `https://${h.address}:2379`),
       )

@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { Lab } from '../../test-doubles/lab/lab';
 import { campaign, CampaignHost } from '../helpers/campaign-edits';
-import { clientUrl, deployed, describeLab, log, memberIds, onHost, startWriter } from './support';
+import { clientUrl, deployed, describeLab, log, memberIds, onHost, startWriter, writerKey } from './support';
 
 /** Seeds that once found a bug: each replays as its own scenario. */
 const REGRESSION_SEEDS: ReadonlyArray<{ seed: number; edits: number; found: string }> = [];
@@ -64,7 +64,7 @@ async function runCampaign(seed: number, count: number): Promise<void> {
       const activeBefore = d.spec.members.filter((m) => !m.remove).map((m) => m.name);
       const idsBefore = await memberIds(d, writerEndpoints);
       const before = await hostStates(lab, activeBefore);
-      const writer = startWriter(d, writerEndpoints);
+      const writer = await startWriter(d, writerEndpoints);
       d.synth(edit.spec);
       const r = await d.apply();
       const w = await writer.stop();
@@ -91,7 +91,7 @@ async function runCampaign(seed: number, count: number): Promise<void> {
       expect({ where, failures: w.failures <= 2, gapUnder15s: w.maxGapMs < 15_000 }).toEqual({ where, failures: true, gapUnder15s: true });
       const read = await d.etcdctl(['get', '--prefix', '/writer/', '--keys-only'], writerEndpoints);
       const keys = new Set(read.stdout.split('\n').filter(Boolean));
-      const lost = acked.filter((n) => !keys.has(`/writer/${String(n).padStart(6, '0')}`));
+      const lost = acked.filter((n) => !keys.has(writerKey(n)));
       expect({ where, lost: lost.length }).toEqual({ where, lost: 0 });
       // The next edit's writer starts its keys again at 1: clear them so "acknowledged" stays exact.
       await d.etcdctl(['del', '--prefix', '/writer/'], writerEndpoints);

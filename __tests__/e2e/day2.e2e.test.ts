@@ -83,7 +83,7 @@ describeLab('scale out', () => {
   test('scale out: 3 → 5 members, existing members untouched, keys kept, writes continue', async () => {
     await writeKeys(d, '/before', 20);
     const before = await Promise.all(['e1', 'e2', 'e3'].map((h) => etcdProcess(lab, h)));
-    const writer = startWriter(d, FIRST_THREE);
+    const writer = await startWriter(d, FIRST_THREE);
     const five = lab.hosts.map((h) => ({ name: h.name, address: h.address }));
     d.synth({ ...d.spec, members: five });
     const plan = await d.plan();
@@ -121,7 +121,7 @@ describeLab('scale in', () => {
 
   test('scale in: 5 → 3 members via remove: true, data archived on the removed hosts, keys kept, writes continue', async () => {
     await writeKeys(d, '/before', 20);
-    const writer = startWriter(d, FIRST_THREE);
+    const writer = await startWriter(d, FIRST_THREE);
     d.synth({ ...d.spec, members: d.spec.members.map((m) => (m.name === 'e4' || m.name === 'e5' ? { ...m, remove: true } : m)) });
     const r = await d.apply();
     const w = await writer.stop();
@@ -164,7 +164,7 @@ describeLab('rolling renewal', () => {
   test('rolling renewal: every leaf renewed, members restart one at a time with health gates, quorum kept', async () => {
     await writeKeys(d, '/before', 20);
     const serialsBefore = await Promise.all(['e1', 'e2', 'e3'].map((h) => onHost(lab, h, 'sha256sum /etc/kubernetes/pki/etcd/server.crt')));
-    const writer = startWriter(d, FIRST_THREE);
+    const writer = await startWriter(d, FIRST_THREE);
     // Forced renewal: a validity change replaces every leaf certificate (the CA stays).
     d.synth({ ...d.spec, pki: { certValidityHours: 8000 } });
     const r = await d.apply();
@@ -205,7 +205,7 @@ describeLab('rolling upgrade', () => {
     for (const h of ['e1', 'e2', 'e3']) expect(await etcdVersionOn(lab, h)).toBe(`etcd Version: ${FROM}`);
     await writeKeys(d, '/before', 20);
     const next = await lab.publishEtcdRelease(DEFAULT_ETCD_VERSION);
-    const writer = startWriter(d, FIRST_THREE);
+    const writer = await startWriter(d, FIRST_THREE);
     d.synth({ ...d.spec, etcd: { ...d.spec.etcd, version: next.version, downloadUrl: next.url, sha256: next.sha256 } });
     const r = await d.apply();
     const w = await writer.stop();

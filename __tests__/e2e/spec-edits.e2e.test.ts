@@ -19,6 +19,7 @@ import {
   onHost,
   planned,
   startWriter,
+  writerKey,
   WriterReport,
 } from './support';
 
@@ -41,7 +42,7 @@ async function expectWritesKept(d: LabDeployment, w: WriterReport, endpoints: st
   const r = await d.etcdctl(['get', '--prefix', '/writer/', '--keys-only'], endpoints);
   const keys = new Set(r.stdout.split('\n').filter(Boolean));
   expect(keys.size).toBeGreaterThanOrEqual(w.writes);
-  expect(keys.has(`/writer/${String(w.lastKey).padStart(6, '0')}`)).toBe(true);
+  expect(keys.has(writerKey(w.lastKey))).toBe(true);
 }
 
 const stateList = async (d: LabDeployment): Promise<string[]> => (await d.terraform(['state', 'list'])).stdout.split('\n').filter(Boolean);
@@ -119,7 +120,7 @@ describeLab('entry deleted', () => {
     // e5 leads: deleting it must hand leadership off before the removal.
     const move = await d.etcdctl(['move-leader', ids.e5]);
     expect(move.code).toBe(0);
-    const writer = startWriter(d, urls(lab, names(3)));
+    const writer = await startWriter(d, urls(lab, names(3)));
     d.synth({ ...d.spec, members: d.spec.members.filter((m) => m.name !== 'e5') });
     const plan = await d.plan();
     const p = planned(plan.stdout);
@@ -162,7 +163,7 @@ describeLab('entry deleted', () => {
     expect((await stateList(d)).filter((a) => /e4/.test(a))).toEqual(stillThere);
     expect(await memberNames(d, urls(lab, names(3)))).toEqual(names(4));
 
-    const writer = startWriter(d, urls(lab, names(3)));
+    const writer = await startWriter(d, urls(lab, names(3)));
     d.synth({ ...four, members: four.members.map((m) => (m.name === 'e4' ? { ...m, remove: true } : m)) });
     const r = await d.apply();
     const w = await writer.stop();
@@ -193,7 +194,7 @@ describeLab('learner joins', () => {
   test('learner joins: 1 → 3 under writes, each new member a learner first, promoted once caught up; e1 untouched', async () => {
     const ids = await memberIds(d, urls(lab, ['e1']));
     const pids = await etcdProcesses(lab, ['e1']);
-    const writer = startWriter(d, urls(lab, ['e1']));
+    const writer = await startWriter(d, urls(lab, ['e1']));
     d.synth(spec(3));
     const r = await d.apply();
     const w = await writer.stop();
@@ -219,7 +220,7 @@ describeLab('learner joins', () => {
       "mkdir -p /etc/systemd/system/etcd.service.d && printf '[Service]\\nExecStartPre=/bin/false\\n' >/etc/systemd/system/etcd.service.d/broken.conf",
     );
     const ids = await memberIds(d, urls(lab, names(3)));
-    const writer = startWriter(d, urls(lab, names(3)));
+    const writer = await startWriter(d, urls(lab, names(3)));
     d.synth(spec(4));
     const r = await d.apply();
     const w = await writer.stop();
@@ -240,7 +241,7 @@ describeLab('learner joins', () => {
     };
     blackhole('add');
     const ids = await memberIds(d, urls(lab, names(3)));
-    const writer = startWriter(d, urls(lab, names(3)));
+    const writer = await startWriter(d, urls(lab, names(3)));
     d.synth(spec(5));
     const cut = await d.apply();
     expect(cut.code).not.toBe(0);

@@ -1,5 +1,15 @@
 // A continuous writer against a lab deployment: the measure of availability during a rolling
 // change, shared by the e2e scenarios (__tests__/e2e/support.ts re-exports it) and the benchmark.
+//
+// One client process for the whole run, in the controller namespace, with one kept-alive TLS
+// connection per member (etcd's JSON gateway on the client port, `POST /v3/kv/put`): the writer's
+// own cost stays small beside what it measures. (An `etcdctl put` process per write, as before,
+// kept about half a core of these 2 busy with process starts and TLS handshakes, beside an apply
+// that was being timed.)
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as https from 'https';
+import * as readline from 'readline';
 import { LabDeployment } from './deploy';
 
 export interface WriterReport {
@@ -12,36 +22,140 @@ export interface WriterReport {
   acked: number[];
 }
 
+export interface Writer {
+  stop: () => Promise<WriterReport>;
+}
+
+interface ClientConfig {
+  endpoints: string[];
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+/** Pause between two writes, ms. */
+const PAUSE_MS = 50;
+/** A write not acknowledged in this time, failovers included, failed (etcdctl's --command-timeout as before). */
+const REQUEST_TIMEOUT_MS = 5_000;
+/** A member that failed a write is tried last for this long (a client balancer's back-off). */
+const BACKOFF_MS = 1_000;
+
+export const writerKey = (n: number): string => `/writer/${String(n).padStart(6, '0')}`;
+
 /**
- * Writes `/writer/<n>` continuously through the given endpoints (the client balancer fails over)
- * until stopped: the measure of availability during a rolling change.
+ * Writes `/writer/<n>` continuously through the given endpoints, each write starting at the next
+ * member in turn and failing over to the others (members that just failed are tried last), until
+ * stopped: the measure of availability during a rolling change. Resolves once the client runs.
  */
-export function startWriter(d: LabDeployment, endpoints: string[]): { stop: () => Promise<WriterReport> } {
-  let stopped = false;
+export async function startWriter(d: LabDeployment, endpoints: string[]): Promise<Writer> {
+  const files = await d.clientFiles();
+  const config: ClientConfig = { endpoints, ca: files.ca, cert: files.cert, key: files.key };
+  const nodeArgs = __filename.endsWith('.ts') ? ['-r', require.resolve('ts-node/register/transpile-only')] : [];
+  const child = spawn('ip', ['netns', 'exec', d.lab.controllerNetns, process.execPath, ...nodeArgs, __filename, 'write', JSON.stringify(config)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
+  });
   const report: WriterReport = { writes: 0, failures: 0, maxGapMs: 0, lastKey: 0, acked: [] };
-  let last = Date.now();
-  const loop = (async () => {
-    for (let n = 1; !stopped; n++) {
-      const r = await d.etcdctl(['put', `/writer/${String(n).padStart(6, '0')}`, `w${n}`], endpoints);
-      const now = Date.now();
-      if (r.code === 0) {
+  let last = 0;
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const ready = new Promise<void>((resolve, reject) => {
+    child.on('error', reject);
+    void exited.then((code) => reject(new Error(`the writer's client exited (${code}) before it started`)));
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
+      const [what, n, at] = line.split(' ');
+      if (what === 'ready') {
+        last = Number(n);
+        resolve();
+      } else if (what === 'ok') {
         report.writes++;
-        report.lastKey = n;
-        report.acked.push(n);
-        report.maxGapMs = Math.max(report.maxGapMs, now - last);
-        last = now;
-      } else {
+        report.lastKey = Number(n);
+        report.acked.push(Number(n));
+        report.maxGapMs = Math.max(report.maxGapMs, Number(at) - last);
+        last = Number(at);
+      } else if (what === 'fail') {
         report.failures++;
       }
-      await new Promise((res) => setTimeout(res, 50));
-    }
-  })();
+    });
+  });
+  await ready;
   return {
     stop: async () => {
-      stopped = true;
-      await loop;
-      report.maxGapMs = Math.max(report.maxGapMs, Date.now() - last);
+      const stoppedAt = Date.now();
+      child.stdin.end();
+      const code = await exited;
+      if (code !== 0) throw new Error(`the writer's client exited ${code}`);
+      report.maxGapMs = Math.max(report.maxGapMs, stoppedAt - last);
       return report;
     },
   };
+}
+
+/** One put through one member's gateway; resolves on etcd's 200, rejects otherwise. */
+function put(agent: https.Agent, endpoint: string, key: string, value: string, timeoutMs: number): Promise<void> {
+  const body = JSON.stringify({ key: Buffer.from(key).toString('base64'), value: Buffer.from(value).toString('base64') });
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      new URL('/v3/kv/put', endpoint),
+      { method: 'POST', agent, timeout: timeoutMs, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}: ${text.trim()}`))));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer in ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** The client: prints `ready T`, then `ok N T` or `fail N T REASON` per write (T: ms since the epoch) until stdin closes. */
+async function runClient(config: ClientConfig): Promise<void> {
+  const agent = new https.Agent({
+    keepAlive: true,
+    maxSockets: 1,
+    ca: fs.readFileSync(config.ca),
+    cert: fs.readFileSync(config.cert),
+    key: fs.readFileSync(config.key),
+  });
+  let stopping = false;
+  process.stdin.on('data', () => undefined);
+  process.stdin.on('end', () => (stopping = true));
+  const failedAt = new Map<string, number>();
+  process.stdout.write(`ready ${Date.now()}\n`);
+  for (let n = 1; !stopping; n++) {
+    const first = (n - 1) % config.endpoints.length;
+    const turn = [...config.endpoints.slice(first), ...config.endpoints.slice(0, first)];
+    const now = Date.now();
+    const order = [
+      ...turn.filter((e) => now - (failedAt.get(e) ?? -Infinity) >= BACKOFF_MS),
+      ...turn.filter((e) => now - (failedAt.get(e) ?? -Infinity) < BACKOFF_MS),
+    ];
+    const deadline = now + REQUEST_TIMEOUT_MS;
+    let acked = false;
+    let error = 'no member tried';
+    for (const endpoint of order) {
+      if (Date.now() >= deadline) break;
+      try {
+        await put(agent, endpoint, writerKey(n), `w${n}`, deadline - Date.now());
+        acked = true;
+        break;
+      } catch (e) {
+        failedAt.set(endpoint, Date.now());
+        error = `${endpoint}: ${(e as Error).message}`;
+      }
+    }
+    process.stdout.write(acked ? `ok ${n} ${Date.now()}\n` : `fail ${n} ${Date.now()} ${error}\n`);
+    await new Promise((res) => setTimeout(res, PAUSE_MS));
+  }
+  agent.destroy();
+}
+
+if (require.main === module && process.argv[2] === 'write') {
+  runClient(JSON.parse(process.argv[3]) as ClientConfig).catch((e) => {
+    process.stderr.write(`writer: ${(e as Error).message}\n`);
+    process.exit(1);
+  });
 }
