@@ -38,10 +38,21 @@ export function listLabCgroups(prefix: string): string[] {
   return found.sort();
 }
 
+/**
+ * `dir` and every cgroup below it. A guest's systemd removes a unit's cgroup when the unit stops
+ * (a host shutting down removes many), also between our listing of a directory and our reading of
+ * it: a cgroup that vanished holds no processes, so it is skipped, not an error.
+ */
 function walk(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
   const dirs = [dir];
-  for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
+  for (const d of entries) {
     if (d.isDirectory()) dirs.push(...walk(path.join(dir, d.name)));
   }
   return dirs;
