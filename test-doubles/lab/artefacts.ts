@@ -10,7 +10,7 @@ import * as path from 'path';
 import { buildableEtcdVersion, ensureEtcdRelease, sha256File } from '../../toolchain/etcd-release';
 import { unitCgroupDirs } from './cgroups';
 import { CONTROLLER_ADDRESS } from './network';
-import { run, runChecked } from './run';
+import { nodeProcess, run, runChecked } from './run';
 
 export { sha256File };
 export const ARTEFACT_PORT = 8080;
@@ -110,25 +110,12 @@ export const artefactBaseUrl = (): string => `http://${CONTROLLER_ADDRESS}:${ART
 
 /** Starts the server in the controller namespace, in the lab's `artefacts` cgroup; returns its pid. */
 export function startArtefactServer(opts: { lab: string; controllerNetns: string; servedDir: string; logFile: string }): number {
-  const nodeArgs = __filename.endsWith('.ts') ? ['-r', require.resolve('ts-node/register/transpile-only')] : [];
+  const server = nodeProcess(__filename, ['serve', opts.servedDir, String(ARTEFACT_PORT)]);
   const log = fs.openSync(opts.logFile, 'a');
   const child = spawn(
     path.join(SCRIPTS, 'in-cgroups.sh'),
-    [
-      ...unitCgroupDirs(opts.lab, ARTEFACT_UNIT),
-      '--',
-      'ip',
-      'netns',
-      'exec',
-      opts.controllerNetns,
-      process.execPath,
-      ...nodeArgs,
-      __filename,
-      'serve',
-      opts.servedDir,
-      String(ARTEFACT_PORT),
-    ],
-    { detached: true, stdio: ['ignore', log, log], env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' } },
+    [...unitCgroupDirs(opts.lab, ARTEFACT_UNIT), '--', 'ip', 'netns', 'exec', opts.controllerNetns, ...server.argv],
+    { detached: true, stdio: ['ignore', log, log], env: server.env },
   );
   fs.closeSync(log);
   child.unref();

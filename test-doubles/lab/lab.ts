@@ -12,7 +12,7 @@ import { bootCount, HostLayout, launchHost, launcherPid, prepareHostDir, stopHos
 import { addIpv6, CONTROLLER_ADDRESS, controllerNetnsName, createNetwork, hostAddress, hostNetnsName, MAX_HOSTS, setHostIsolated } from './network';
 import { ensureLabPrerequisites } from './prerequisites';
 import { provideRootfs } from './rootfs';
-import { run, RunResult, waitFor } from './run';
+import { nodeProcess, run, RunResult, waitFor } from './run';
 import { generateLabKey, sshRun, waitUntilRunning } from './ssh';
 import {
   DEFAULT_NAME_PREFIX,
@@ -373,12 +373,12 @@ export class Lab {
 function startWatchdog(record: LabRecord): number | undefined {
   if (!record.owner) return undefined;
   const cli = path.join(__dirname, `cli${path.extname(__filename)}`);
-  const nodeArgs = __filename.endsWith('.ts') ? ['-r', require.resolve('ts-node/register/transpile-only')] : [];
+  const down = nodeProcess(cli, ['down', record.name]);
   const log = fs.openSync(path.join(record.stateDir, 'watchdog.log'), 'a');
   const child = spawn(
     path.join(__dirname, 'scripts', 'lab-watchdog.sh'),
-    [record.name, registryFile(record.name), String(record.owner.pid), record.owner.startTime, '--', process.execPath, ...nodeArgs, cli, 'down', record.name],
-    { detached: true, stdio: ['ignore', log, log], env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' } },
+    [record.name, registryFile(record.name), String(record.owner.pid), record.owner.startTime, '--', ...down.argv],
+    { detached: true, stdio: ['ignore', log, log], env: down.env },
   );
   fs.closeSync(log);
   child.unref();

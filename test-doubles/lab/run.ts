@@ -91,3 +91,13 @@ function signalNumber(signal: NodeJS.Signals): number {
   const numbers: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
   return numbers[signal] ?? 0;
 }
+
+/**
+ * A lab module run as a process of its own (a server, a client, the CLI): node with `file` and
+ * `args`, through ts-node (transpile only) when the lab runs from its TypeScript sources; `env`
+ * is the environment to give it.
+ */
+export function nodeProcess(file: string, args: string[]): { argv: string[]; env: NodeJS.ProcessEnv } {
+  const tsNode = file.endsWith('.ts') ? ['-r', require.resolve('ts-node/register/transpile-only')] : [];
+  return { argv: [process.execPath, ...tsNode, file, ...args], env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' } };
+}

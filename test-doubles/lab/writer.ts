@@ -3,14 +3,15 @@
 //
 // One client process for the whole run, in the controller namespace, with one kept-alive TLS
 // connection per member (etcd's JSON gateway on the client port, `POST /v3/kv/put`): the writer's
-// own cost stays small beside what it measures. (An `etcdctl put` process per write, as before,
-// kept about half a core of these 2 busy with process starts and TLS handshakes, beside an apply
-// that was being timed.)
+// own cost stays small beside what it measures. (An `etcdctl put` process per write, the writer
+// until 2026-11-26, kept about half a core of these 2 busy with process starts and TLS handshakes,
+// beside an apply that was being timed.)
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as https from 'https';
 import * as readline from 'readline';
 import { LabDeployment } from './deploy';
+import { nodeProcess } from './run';
 
 export interface WriterReport {
   writes: number;
@@ -50,11 +51,8 @@ export const writerKey = (n: number): string => `/writer/${String(n).padStart(6,
 export async function startWriter(d: LabDeployment, endpoints: string[]): Promise<Writer> {
   const files = await d.clientFiles();
   const config: ClientConfig = { endpoints, ca: files.ca, cert: files.cert, key: files.key };
-  const nodeArgs = __filename.endsWith('.ts') ? ['-r', require.resolve('ts-node/register/transpile-only')] : [];
-  const child = spawn('ip', ['netns', 'exec', d.lab.controllerNetns, process.execPath, ...nodeArgs, __filename, 'write', JSON.stringify(config)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
-  });
+  const client = nodeProcess(__filename, ['write', JSON.stringify(config)]);
+  const child = spawn('ip', ['netns', 'exec', d.lab.controllerNetns, ...client.argv], { stdio: ['pipe', 'pipe', 'inherit'], env: client.env });
   const report: WriterReport = { writes: 0, failures: 0, maxGapMs: 0, lastKey: 0, acked: [] };
   let last = 0;
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
