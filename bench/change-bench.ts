@@ -4,14 +4,15 @@
 // unless the apply succeeds, the host scripts logged one restart per expected member, one at a
 // time, the health check passed, etcd's MainPID changed on exactly the expected members (and each
 // stopped and started inside its window: systemd's timestamps on the hosts share the apply's
-// monotonic clock), the writer kept writing, and the caller's own check of the hosts passes.
+// monotonic clock), the writer kept writing, and the caller's own check of the hosts passes. The
+// leader elections the apply caused are counted (the growth of the raft term).
 import { ClusterSpec } from '../src/config/types';
 import { LabDeployment } from '../test-doubles/lab/deploy';
 import { Lab, LabHost } from '../test-doubles/lab/lab';
 import { startWriter, WriterReport } from '../test-doubles/lab/writer';
 import { changeMilestones, changePhases, withHostTimes } from './change-phases';
 import { engineCall } from './deploy-bench';
-import { etcdProcesses, expectRestarted, healthyMember } from './host-probes';
+import { etcdProcesses, expectRestarted, healthyMember, raftTerm } from './host-probes';
 import { ChangeRun } from './results';
 import { runEngineTimed } from './timed-engine';
 
@@ -47,6 +48,7 @@ export async function timedChange(lab: Lab, d: LabDeployment, opts: ChangeOption
   // Untimed: a healthy cluster to start from, and etcd's processes before.
   await Promise.all(opts.hosts.map((h) => healthyMember(lab, h)));
   const before = await etcdProcesses(lab, opts.hosts);
+  const termBefore = await raftTerm(lab, opts.hosts[0]);
   d.synth(opts.spec);
   // The writer's client certificate comes from terraform output: fetched before the apply runs.
   if (opts.writer) await d.clientFiles(true);
@@ -66,6 +68,8 @@ export async function timedChange(lab: Lab, d: LabDeployment, opts: ChangeOption
   const where = `see ${opts.logFile}`;
   if (r.code !== 0) throw new Error(`${opts.scenario}: apply exited ${r.code}; ${where}`);
   const after = await etcdProcesses(lab, opts.hosts);
+  // Untimed, after the health check passed: every member agrees on the term.
+  const elections = (await raftTerm(lab, opts.hosts[0])) - termBefore;
   expectRestarted(before, after, opts.restarts, opts.scenario);
   // The hosts' stop and start times on the apply's clock: where in each window etcd was gone and ready again.
   const hostTimes = Object.fromEntries(
@@ -88,6 +92,7 @@ export async function timedChange(lab: Lab, d: LabDeployment, opts: ChangeOption
     applyMs: r.wallMs,
     phases: changePhases(milestones),
     milestones,
+    elections,
     writer: w ? { writes: w.writes, failures: w.failures, maxGapMs: w.maxGapMs } : undefined,
     log: opts.logFile,
   };

@@ -85,6 +85,7 @@ function opsNotes(r: OpsRow, summary: Summary): string {
     if (floor && r.scenario !== SCENARIOS.change1)
       notes.push(`bound ${sec(rollingBound(r.members, floor.total.median))} (${times(r.total.median / rollingBound(r.members, floor.total.median))})`);
     else if (floor) notes.push(`${times(r.total.median / floor.total.median)} the restart floor`);
+    if (r.elections) notes.push(`leader elections per run ${r.elections.join(', ')}`);
     if (r.writer) notes.push(`longest write gap ${sec(r.writer.maxGap.max)} (${r.writer.writes} writes, ${r.writer.failures} failed)`);
   }
   return notes.join('; ');
@@ -176,11 +177,11 @@ export function renderMarkdown(results: BenchResults, summary: Summary, chartFil
         '**PKI alone: first apply** (of the 3-member deploy, of the 5-member one, and of the 3-member one again with `-parallelism=1`): the same PKI stack applied the first time, `init` and `apply` timed, with the busy CPU of the machine; **PKI alone: the one-member change** and **the renewal**: after each of those changes, the PKI of the edited stack applied to the PKI stack (plan = until the first resource is created, replaced or destroyed; apply = the rest): what the fixed design asks of Terraform and the providers for the same edit, before any SSH step. ' +
         "**restart floor**: over plain SSH to one member (each member once per round), `systemctl restart etcd`, then `etcdctl endpoint health --cluster` with the member's healthcheck-client certificate every 0.1 s until healthy (bench/restart-floor.sh); connect = the SSH session; stop and start = `systemctl restart` as timed on the host, split where systemd saw the old etcd gone; health = until healthy (stop + start + health is etcd's own part); its MainPID must change. " +
         "**one-member change**: an extra SAN on e2's certificates, `terraform apply`; only e2's etcd may restart (MainPID before/after). " +
-        `**rolling renewal**: \`pki.certValidityHours: 8000\` re-issues every leaf certificate; every member restarts, one at a time, while a writer puts keys through every member (the e2e day-2 writer); the longest gap between acknowledged writes is reported. ` +
+        `**rolling renewal**: \`pki.certValidityHours: 8000\` re-issues every leaf certificate; every member restarts, one at a time, while a writer puts keys through every member (the e2e day-2 writer); the longest gap between acknowledged writes is reported; a leader restarts last (its members announce their turn), so a rolling change should cost one leader election, two when the leader is the first to ask. ` +
         (upgraded
           ? `**rolling upgrade**: a cluster first deployed at etcd ${UPGRADE_FROM} (untimed), then upgraded to the current release, with the writer. `
           : 'The rolling upgrade did not run (`--quick` leaves it out). ') +
-        'Change phases, back to back: plan = until the first change; PKI = until the last tls_/local_ resource; provision = the other terraform_data steps outside the restarts; stop = the restart windows ("restarting" → "restarted; cluster healthy" in the host scripts\' output) until systemd saw the old etcd gone (the host\'s InactiveEnterTimestamp, same monotonic clock); start = then until the new etcd was ready (ActiveEnterTimestamp); gate = the rest of the windows, the scripts\' health gate; health = until the health check passed; finish = until terraform exited.',
+        'Change phases, back to back: plan = until the first change; PKI = until the last tls_/local_ resource; provision = the other terraform_data steps outside the restarts; stop = the restart windows ("restarting" → "restarted; cluster healthy" in the host scripts\' output) until systemd saw the old etcd gone (the host\'s InactiveEnterTimestamp, same monotonic clock); start = then until the new etcd was ready (ActiveEnterTimestamp); gate = the rest of the windows, the scripts\' health gate; health = until the health check passed; finish = until terraform exited. Leader elections = how much the raft term grew over the apply (each election raises it by one).',
       '',
       opsTable(summary),
       '',

@@ -137,6 +137,8 @@ export interface ChangeRun {
   /** Back to back; they add up to applyMs. */
   readonly phases: ChangePhases;
   readonly milestones: ChangeMilestones;
+  /** Leader elections during the apply (growth of the raft term); absent in older results. */
+  readonly elections?: number;
   /** Absent when no writer ran (the one-member change). */
   readonly writer?: WriterFigures;
   readonly log: string;

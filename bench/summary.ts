@@ -65,6 +65,8 @@ export interface OpsRow {
   readonly windows: { member: string; ms: number; stoppedMs: number | null; readyMs: number | null }[] | null;
   /** Rolling changes: the longest write gap over the runs; writes and failed writes of every run. */
   readonly writer: { maxGap: Spread; writes: number; failures: number } | null;
+  /** Changes: the leader elections of each run, in run order (null when not recorded). */
+  readonly elections: number[] | null;
   /** The PKI alone applied: its init (first apply), plan (until the first change) and the machine's busy CPU, over the runs; what the median run did. */
   readonly pki: { init: Spread | null; plan: Spread; cpu: Spread | null; summary: string } | null;
 }
@@ -139,7 +141,7 @@ function scenarioRows(results: BenchResults): ScenarioRow[] {
 }
 
 const spreadOrNull = (values: number[]): Spread | null => (values.length > 0 ? spread(values) : null);
-const none = { etcdPart: null, byRole: null, refreshed: null, windows: null, writer: null, pki: null };
+const none = { etcdPart: null, byRole: null, refreshed: null, windows: null, writer: null, elections: null, pki: null };
 
 function opsRows(results: BenchResults): OpsRow[] {
   const rows: OpsRow[] = [];
@@ -221,6 +223,7 @@ function opsRows(results: BenchResults): OpsRow[] {
                 failures: written.reduce((n, r) => n + (r.writer?.failures ?? 0), 0),
               }
             : null,
+        elections: changes.every((r) => r.elections !== undefined) ? changes.map((r) => r.elections ?? NaN) : null,
       });
     }
   }

@@ -327,6 +327,7 @@ describe('what the cores allow', () => {
     refreshed: null,
     windows: null,
     writer: null,
+    elections: null,
     pki: {
       init: initMs === null ? null : spreadOf(initMs),
       plan: spreadOf(planMs),

@@ -409,6 +409,80 @@ ctl_calls() { cat "$FAKE/calls"; }
   [[ "$(calls systemctl)" != *restart* ]]
 }
 
+@test "restart announces that it waits (a key on a lease) and withdraws it under the lock, through the others, before it restarts" {
+  ops restart
+  [ "$status" -eq 0 ]
+  put_line="$(grep -n 'put --lease=694d7a1c2b3e4f77 etcd-deploy/membership-restarts/e2 https://10.0.0.2:2379' "$FAKE/calls" | head -n 1 | cut -d: -f1)"
+  lock_line="$(grep -n ' lock etcd-deploy/membership ' "$FAKE/calls" | head -n 1 | cut -d: -f1)"
+  del_line="$(grep -n -- '--endpoints=https://10.0.0.1:2379,https://10.0.0.3:2379 .*del etcd-deploy/membership-restarts/e2' "$FAKE/calls" | head -n 1 | cut -d: -f1)"
+  [ -n "$put_line" ] && [ -n "$lock_line" ] && [ -n "$del_line" ]
+  [ "$put_line" -lt "$lock_line" ] && [ "$lock_line" -lt "$del_line" ]
+  grep -q -- 'lease grant 3' "$FAKE/calls"
+  [ ! -s "$FAKE/kv" ]
+  [[ "$output" != *"restart first"* ]]
+}
+
+@test "a restart that fails while it waits withdraws its announcement" {
+  touch "$FAKE/lock-block"
+  ( sleep 1; printf 'local\n' >"$FAKE/up" ) &
+  ops restart
+  wait
+  [ "$status" -eq 1 ]
+  grep -q 'del etcd-deploy/membership-restarts/e2' "$FAKE/calls"
+  [ ! -s "$FAKE/kv" ]
+}
+
+@test "leader last: a leader lets the members that announced a restart go first, then restarts; a follower does not wait" {
+  echo "$E2" >"$FAKE/leader"
+  echo etcd-deploy/membership-restarts/e3 >"$FAKE/kv"
+  # e3 takes its turn after 1.5 s: its announcement goes.
+  ( sleep 1.5; grep -c ' lock etcd-deploy/membership ' "$FAKE/calls" >"$FAKE/locks-while-e3-waited" || true
+    sed -i '/restarts\/e3$/d' "$FAKE/kv" ) &
+  ops restart
+  wait
+  [ "$status" -eq 0 ]
+  [ "$(cat "$FAKE/locks-while-e3-waited")" -eq 0 ]
+  [ "$(grep -c 'leads the cluster: letting e3 restart first (a leader restarts last)' <<<"$output")" -eq 1 ]
+  [[ "$output" == *"restarted; cluster healthy"* ]]
+  # The same member as a follower: no waiting for e3.
+  echo "$E1" >"$FAKE/leader"
+  echo etcd-deploy/membership-restarts/e3 >"$FAKE/kv"
+  rm "$SANDBOX/calls/systemctl"
+  : >"$FAKE/calls"
+  ops restart
+  [ "$status" -eq 0 ]
+  [[ "$output" != *"restart first"* ]]
+  [[ "$(calls systemctl)" == *"restart etcd.service"* ]]
+}
+
+@test "leader last: a leader that got the lock first looks again before it restarts, and hands the lock back to a member that announced meanwhile" {
+  echo "$E2" >"$FAKE/leader"
+  # e3 announces the moment e2 got the lock; e3's turn ends 1.5 s later.
+  cat >"$FAKE/on-lock" <<'HOOK'
+echo etcd-deploy/membership-restarts/e3 >>"$FAKE/kv"
+( sleep 1.5; grep -c ' lock etcd-deploy/membership ' "$FAKE/calls" >"$FAKE/locks-while-e3-waited"; sed -i '/restarts\/e3$/d' "$FAKE/kv" ) >/dev/null 2>&1 &
+HOOK
+  ops restart
+  [ "$status" -eq 0 ]
+  [ "$(cat "$FAKE/locks-while-e3-waited")" -eq 1 ]
+  [ "$(grep -c ' lock etcd-deploy/membership ' "$FAKE/calls")" -eq 2 ]
+  [[ "$output" == *"letting e3 restart first"* ]]
+  [ "$(calls systemctl | grep -c 'restart etcd.service')" -eq 1 ]
+  [[ "$output" == *"restarted; cluster healthy"* ]]
+  [ ! -s "$FAKE/kv" ]
+}
+
+@test "leader last: a leader waits for an announced restart that never comes at most until its deadline (min(health.timeoutSeconds, 30 s))" {
+  echo "$E2" >"$FAKE/leader"
+  echo etcd-deploy/membership-restarts/e3 >"$FAKE/kv"
+  start=$(date +%s)
+  ops restart
+  [ "$status" -eq 0 ]
+  [ $(($(date +%s) - start)) -ge 2 ]
+  [[ "$output" == *"letting e3 restart first"* ]]
+  [[ "$(calls systemctl)" == *"restart etcd.service"* ]]
+}
+
 @test "a scheduled snapshot is saved and older ones pruned" {
   mkdir -p "$SANDBOX/snapshots"
   for i in 1 2 3; do touch -d "2026-01-0$i" "$SANDBOX/snapshots/etcd-e2-scheduled-2026010${i}T000000Z.db"; done

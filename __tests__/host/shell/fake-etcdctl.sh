@@ -13,6 +13,9 @@
 #                   until a `lock` client of ours waits behind it
 #   $FAKE/lock-alone  with lock-hidden: no key shows at all (a `lock` client waits alone, slow)
 #   $FAKE/lock-stuck  a waiting `lock` told to stop cannot end (its members are gone) and never runs
+#   $FAKE/on-lock   run (then removed) when a `lock` client gets the lock, before its command
+#   $FAKE/kv        other keys, one per line (`put`, `del`, `get --prefix --keys-only`; leases are
+#                   granted and never expire)
 #   $FAKE/fail-<op> makes `member <op>` (add, promote, remove) or `snapshot` fail
 # Every call is appended to $FAKE/calls.
 set -uo pipefail
@@ -69,7 +72,9 @@ case "${words[*]}" in
     ;;
   get*)
     any_up || exit 1
-    if [[ " $* " == *" --prefix "* ]] && [ -f "$FAKE/lock-block" ]; then
+    if [[ "${words[1]}" != etcd-deploy/membership/* ]]; then
+      if [ -f "$FAKE/kv" ]; then grep -F "${words[1]}" "$FAKE/kv" | grep "^${words[1]}" || true; fi
+    elif [[ " $* " == *" --prefix "* ]] && [ -f "$FAKE/lock-block" ]; then
       waiting=()
       for q in "$FAKE"/lock-queued.*; do
         if [ -f "$q" ] && kill -0 "${q##*.}" 2>/dev/null; then waiting+=("${words[1]}${q##*.}"); fi
@@ -78,6 +83,24 @@ case "${words[*]}" in
       if [ ! -f "$FAKE/lock-hidden" ] || [ "${#waiting[@]}" -gt 0 ]; then echo "${words[1]}694d7a1c2b3e4f50"; fi
       if [ "${#waiting[@]}" -gt 0 ]; then printf '%s\n' "${waiting[@]}"; fi
     fi
+    ;;
+  "lease grant"*)
+    any_up || exit 1
+    echo "lease 694d7a1c2b3e4f77 granted with TTL(${words[2]}s)"
+    ;;
+  put*)
+    any_up || exit 1
+    touch "$FAKE/kv"
+    grep -vxF "${words[1]}" "$FAKE/kv" >"$FAKE/kv.new" || true
+    echo "${words[1]}" >>"$FAKE/kv.new" && mv "$FAKE/kv.new" "$FAKE/kv"
+    echo OK
+    ;;
+  del*)
+    any_up || exit 1
+    touch "$FAKE/kv"
+    grep -vxF "${words[1]}" "$FAKE/kv" >"$FAKE/kv.new" || true
+    mv "$FAKE/kv.new" "$FAKE/kv"
+    echo 1
     ;;
   "member list"*) any_up && cat "$FAKE/members" ;;
   "member add"*)
@@ -120,6 +143,10 @@ case "${words[*]}" in
     while [ -f "$FAKE/lock-block" ]; do sleep 0.05; done
     rm -f "$FAKE/lock-queued.$$"
     trap - TERM
+    if [ -f "$FAKE/on-lock" ]; then
+      bash "$FAKE/on-lock"
+      rm -f "$FAKE/on-lock"
+    fi
     "${words[@]:2}"
     ;;
   "snapshot save"*)

@@ -105,7 +105,8 @@ live_endpoints() {
 # chooses its endpoints afresh: members may leave meanwhile (members leaving in parallel). A client
 # whose OP has started is never stopped. The OP records its exit status (and its start) in files;
 # the "context canceled" a stopped client reports is ours, not shown. Returns 3 when no other
-# member remains to take the lock through.
+# member remains to take the lock through. A restart whose member leads the cluster lets the
+# members that announced a restart go first (yields_to_followers).
 with_lock() {
   local exclude="$1" rc_file="$STATE_DIR/locked-op.rc" started="$STATE_DIR/locked-op.started" tries=0 endpoints pid polls keys stepped silent_since=''
   shift
@@ -123,6 +124,10 @@ with_lock() {
     fi
     silent_since=''
     if [ -n "$keys" ]; then
+      pause
+      continue
+    fi
+    if [[ "$1" == restart-locked-* ]] && yields_to_followers "${YIELD_UNTIL:-0}"; then
       pause
       continue
     fi
@@ -163,6 +168,49 @@ with_lock() {
     fi
     pause
   done
+}
+
+# Leader last. A leader that stops hands its leadership over first and its peers elect anew: its
+# restart takes longer than a follower's (measured in the lab: 1.6 s against 1.0 s), and the
+# member it hands over to is likely to be the next to restart. So every member that waits to
+# restart announces it (a key under RESTART_WAITERS, on a lease that ends by itself should its
+# provisioner die), and a member that leads the cluster waits while another member has announced
+# one: the followers restart first, the leader once, last, handing over to a restarted member. The
+# first to ask may be the leader (nobody announced yet): under the lock, right before it restarts,
+# it looks again, and hands the lock back (exit 4, it asks again) when others announced meanwhile.
+# A leader waits at most YIELD_SECONDS (a waiter that died leaves its key until its lease ends).
+RESTART_WAITERS="$LOCK_NAME-restarts/"
+YIELD_SECONDS=$((HEALTH_SECONDS < 30 ? HEALTH_SECONDS : 30))
+
+# announce_restart: this member waits to restart (best effort: without it, no leader waits for it).
+announce_restart() {
+  local lease
+  lease="$(ctl_local --dial-timeout=1s --command-timeout=2s lease grant "$HEALTH_SECONDS" 2>/dev/null | awk '$1 == "lease" { print $2 }')" || true
+  if [ -n "$lease" ]; then
+    ctl_local --dial-timeout=1s --command-timeout=2s put --lease="$lease" "$RESTART_WAITERS$MEMBER_NAME" "$CLIENT_URL" >/dev/null 2>&1 || true
+  fi
+}
+
+# withdraw_restart ENDPOINTS: its turn came (or it gave up): the announcement goes.
+withdraw_restart() {
+  ctl --endpoints="$1" --dial-timeout=1s --command-timeout=2s del "$RESTART_WAITERS$MEMBER_NAME" >/dev/null 2>&1 || true
+}
+
+# yields_to_followers UNTIL: this member leads the cluster and another member announced that it
+# waits to restart, before the epoch second UNTIL. Said once per wait.
+yields_to_followers() {
+  local status waiting
+  [ "$(date +%s)" -lt "$1" ] || return 1
+  status="$(ctl_local --dial-timeout=1s --command-timeout=2s endpoint status -w json 2>/dev/null)" || return 1
+  [ -n "$(printf '%s' "$status" | status_field member_id)" ] || return 1
+  [ "$(printf '%s' "$status" | status_field member_id)" = "$(printf '%s' "$status" | status_field leader)" ] || return 1
+  waiting="$(ctl_local --dial-timeout=1s --command-timeout=2s get --consistency=s --prefix --keys-only "$RESTART_WAITERS" 2>/dev/null |
+    sed -n "s|^$RESTART_WAITERS||p" | grep -vxF "$MEMBER_NAME" | paste -sd ' ' -)" || return 1
+  [ -n "$waiting" ] || return 1
+  if [ ! -f "$STATE_DIR/yielding" ]; then
+    log "leads the cluster: letting $waiting restart first (a leader restarts last)"
+    : >"$STATE_DIR/yielding"
+  fi
 }
 
 # lock_keys ENDPOINTS: the lock's keys, one per client (the holder and each waiter), as the member
@@ -350,9 +398,22 @@ remove_voter() {
 # others for a quorum (a probe that meets a member in the middle of its restart waits for its dial
 # timeout, and a read it leaves on a stopping member holds up that member's stop).
 rolling_restart() {
+  local rc
   if { [ -n "$OTHER_ENDPOINTS" ] && lock_busy; } || has_quorum "$OTHER_ENDPOINTS"; then
+    announce_restart
+    rm -f -- "$STATE_DIR/yielding"
+    YIELD_UNTIL=$(($(date +%s) + YIELD_SECONDS))
+    export YIELD_UNTIL
+    trap 'withdraw_restart "$LOCAL_ENDPOINT,$OTHER_ENDPOINTS"' EXIT
     pre_upgrade_snapshot "$1"
-    with_lock "$CLIENT_URL" "restart-locked-$1"
+    # 4: it led the cluster and handed the lock back to members that announced a restart meanwhile.
+    while :; do
+      rc=0
+      with_lock "$CLIENT_URL" "restart-locked-$1" || rc=$?
+      [ "$rc" = 4 ] || break
+    done
+    [ "$rc" = 0 ] || exit "$rc"
+    trap - EXIT
   elif has_quorum "$LOCAL_ENDPOINT"; then
     # A cluster of one: nobody else to hold the lock through, nobody to wait for.
     pre_upgrade_snapshot "$1"
@@ -374,6 +435,10 @@ pre_upgrade_snapshot() {
 
 restart_locked() {
   wait_healthy "$HEALTH_SECONDS" || die "cluster not healthy before restarting $MEMBER_NAME: not restarting (would risk quorum)"
+  if [ -n "${LOCK_ENDPOINTS:-}" ]; then
+    if yields_to_followers "${YIELD_UNTIL:-0}"; then exit 4; fi
+    withdraw_restart "$LOCK_ENDPOINTS"
+  fi
   log "restarting $UNIT"
   systemctl restart "$UNIT"
   wait_healthy "$HEALTH_SECONDS" || die "$MEMBER_NAME not healthy $HEALTH_SECONDS s after restart: journalctl -u $UNIT -n 50"
