@@ -384,6 +384,19 @@ ctl_calls() { cat "$FAKE/calls"; }
   [[ "$output" == *"restarted; cluster healthy"* ]]
 }
 
+@test "a restart waiter watches a busy lock through its own etcd every 0.1 s, going through the others only every tenth look and once it looks free" {
+  touch "$FAKE/lock-block"
+  ( sleep 3; rm -f "$FAKE/lock-block" ) &
+  ops restart
+  wait
+  [ "$status" -eq 0 ]
+  own="$(grep -c -- '--endpoints=https://127.0.0.1:2379 .*get --consistency=s --prefix --keys-only etcd-deploy/membership/' "$FAKE/calls")"
+  others="$(grep -c -- '--endpoints=https://10.0.0.1:2379,https://10.0.0.3:2379 .*get --consistency=s --prefix --keys-only etcd-deploy/membership/' "$FAKE/calls")"
+  [ "$own" -ge 12 ]
+  [ "$others" -ge 1 ] && [ "$others" -le $((own / 8 + 2)) ]
+  [[ "$output" == *"restarted; cluster healthy"* ]]
+}
+
 @test "restart: under the lock through the others, health-gated; an upgrade takes a snapshot first and refuses without one" {
   ops restart
   [ "$status" -eq 0 ]

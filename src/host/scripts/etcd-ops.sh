@@ -67,11 +67,12 @@ wait_for_quorum() {
   done
 }
 
-# wait_healthy SECONDS: this member and the whole cluster answer health checks.
+# wait_healthy SECONDS: every member the cluster lists, this one included (at its client URL),
+# answers a health check.
 wait_healthy() {
   local deadline=$(($(date +%s) + $1))
   while [ "$(date +%s)" -lt "$deadline" ]; do
-    if ctl_local endpoint health >/dev/null 2>&1 && ctl --endpoints="$CLUSTER_ENDPOINTS" endpoint health --cluster >/dev/null 2>&1; then
+    if ctl --endpoints="$CLUSTER_ENDPOINTS" endpoint health --cluster >/dev/null 2>&1; then
       return 0
     fi
     pause
@@ -108,24 +109,40 @@ live_endpoints() {
 # member remains to take the lock through. A restart whose member leads the cluster lets the
 # members that announced a restart go first (yields_to_followers).
 with_lock() {
-  local exclude="$1" rc_file="$STATE_DIR/locked-op.rc" started="$STATE_DIR/locked-op.started" tries=0 endpoints pid polls keys stepped silent_since=''
+  local exclude="$1" rc_file="$STATE_DIR/locked-op.rc" started="$STATE_DIR/locked-op.started" tries=0 endpoints pid polls keys stepped silent_since='' busy=0 local_free
   shift
   log "waiting for the cluster lock ($1)"
   while :; do
+    # Once the lock was seen busy, a member whose own etcd runs (all but a joining one) watches it
+    # through its own copy of the lock's keys: one short read every 0.1 s, no connection to the
+    # member that restarts meanwhile. Every tenth look, and when it looks free, goes the full way.
+    local_free=0
+    if [ "$busy" -gt 0 ] && [ "$busy" -lt 10 ] && [ "$1" != join-locked ] && keys="$(lock_keys "$LOCAL_ENDPOINT")"; then
+      if [ -n "$keys" ]; then
+        busy=$((busy + 1))
+        sleep 0.1
+        continue
+      fi
+      local_free=1
+    fi
+    busy=0
     if ! endpoints="$(live_endpoints "$exclude")"; then endpoints="$(without "$exclude" "$CLUSTER_ENDPOINTS")"; fi
     [ -n "$endpoints" ] || return 3
-    if ! keys="$(lock_keys "$endpoints")"; then
-      silent_since="${silent_since:-$(date +%s)}"
-      if [ $(($(date +%s) - silent_since)) -ge "$HEALTH_SECONDS" ]; then
-        die "none of the members to take the cluster lock through ($endpoints) answered for $HEALTH_SECONDS s: $1 not done. Make them reachable (or healthy), then apply again"
+    if [ "$local_free" = 0 ]; then
+      if ! keys="$(lock_keys "$endpoints")"; then
+        silent_since="${silent_since:-$(date +%s)}"
+        if [ $(($(date +%s) - silent_since)) -ge "$HEALTH_SECONDS" ]; then
+          die "none of the members to take the cluster lock through ($endpoints) answered for $HEALTH_SECONDS s: $1 not done. Make them reachable (or healthy), then apply again"
+        fi
+        pause
+        continue
       fi
-      pause
-      continue
-    fi
-    silent_since=''
-    if [ -n "$keys" ]; then
-      pause
-      continue
+      silent_since=''
+      if [ -n "$keys" ]; then
+        busy=1
+        pause
+        continue
+      fi
     fi
     if [[ "$1" == restart-locked-* ]] && yields_to_followers "${YIELD_UNTIL:-0}"; then
       pause
