@@ -12,7 +12,7 @@ import { Lab, LabHost } from '../test-doubles/lab/lab';
 import { startWriter, WriterReport } from '../test-doubles/lab/writer';
 import { changeMilestones, changePhases, withHostTimes } from './change-phases';
 import { engineCall } from './deploy-bench';
-import { etcdProcesses, expectRestarted, healthyMember, raftTerm } from './host-probes';
+import { etcdProcesses, expectRestarted, healthyMember } from './host-probes';
 import { ChangeRun } from './results';
 import { runEngineTimed } from './timed-engine';
 
@@ -48,16 +48,12 @@ export async function timedChange(lab: Lab, d: LabDeployment, opts: ChangeOption
   // Untimed: a healthy cluster to start from, and etcd's processes before.
   await Promise.all(opts.hosts.map((h) => healthyMember(lab, h)));
   const before = await etcdProcesses(lab, opts.hosts);
-  const termBefore = await raftTerm(lab, opts.hosts[0]);
+  const endpoints = opts.hosts.map((h) => `https://${h.address}:2379`);
+  const termBefore = await d.raftTerm(endpoints);
   d.synth(opts.spec);
   // The writer's client certificate comes from terraform output: fetched before the apply runs.
   if (opts.writer) await d.clientFiles(true);
-  const writer = opts.writer
-    ? await startWriter(
-        d,
-        opts.hosts.map((h) => `https://${h.address}:2379`),
-      )
-    : undefined;
+  const writer = opts.writer ? await startWriter(d, endpoints) : undefined;
   let r;
   let w: WriterReport | undefined;
   try {
@@ -69,7 +65,7 @@ export async function timedChange(lab: Lab, d: LabDeployment, opts: ChangeOption
   if (r.code !== 0) throw new Error(`${opts.scenario}: apply exited ${r.code}; ${where}`);
   const after = await etcdProcesses(lab, opts.hosts);
   // Untimed, after the health check passed: every member agrees on the term.
-  const elections = (await raftTerm(lab, opts.hosts[0])) - termBefore;
+  const elections = (await d.raftTerm(endpoints)) - termBefore;
   expectRestarted(before, after, opts.restarts, opts.scenario);
   // The hosts' stop and start times on the apply's clock: where in each window etcd was gone and ready again.
   const hostTimes = Object.fromEntries(

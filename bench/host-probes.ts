@@ -53,17 +53,6 @@ export async function etcdProcess(lab: Lab, host: LabHost): Promise<EtcdProcess>
   };
 }
 
-/**
- * The cluster's raft term as the member on the host reports it: it grows by one with every leader
- * election, so its growth over an apply counts the elections the apply caused.
- */
-export async function raftTerm(lab: Lab, host: LabHost): Promise<number> {
-  const out = await onHost(lab, host, `${hostEtcdctl(host.address)} endpoint status -w json`);
-  const m = /"raft_term":(\d+)/.exec(out);
-  if (!m) throw new Error(`${host.name}: no raft_term in endpoint status: ${out.slice(0, 300)}`);
-  return Number(m[1]);
-}
-
 /** etcd's MainPID on the host; throws when etcd is not running. */
 export async function mainPid(lab: Lab, host: LabHost): Promise<number> {
   return (await etcdProcess(lab, host)).pid;

@@ -15,7 +15,6 @@ import {
   log,
   memberNames,
   onHost,
-  raftTerm,
   startWriter,
   waitClusterHealthy,
 } from './support';
@@ -165,7 +164,7 @@ describeLab('rolling renewal', () => {
   test('rolling renewal: every leaf renewed, members restart one at a time with health gates, quorum kept', async () => {
     await writeKeys(d, '/before', 20);
     const serialsBefore = await Promise.all(['e1', 'e2', 'e3'].map((h) => onHost(lab, h, 'sha256sum /etc/kubernetes/pki/etcd/server.crt')));
-    const termBefore = await raftTerm(d, FIRST_THREE);
+    const termBefore = await d.raftTerm(FIRST_THREE);
     const writer = await startWriter(d, FIRST_THREE);
     // Forced renewal: a validity change replaces every leaf certificate (the CA stays).
     d.synth({ ...d.spec, pki: { certValidityHours: 8000 } });
@@ -180,7 +179,7 @@ describeLab('rolling renewal', () => {
     expect(restartWindows(r.stdout)).toEqual(['e1', 'e2', 'e3']);
     // The leader restarted last: one election (the leader handing over), not one per restart; two
     // when it asked first and nobody else had announced a restart when it looked again.
-    const elections = (await raftTerm(d, FIRST_THREE)) - termBefore;
+    const elections = (await d.raftTerm(FIRST_THREE)) - termBefore;
     log(`[rolling renewal] leader elections: ${elections}`);
     expect(elections).toBeGreaterThanOrEqual(1);
     expect(elections).toBeLessThanOrEqual(2);
@@ -213,7 +212,7 @@ describeLab('rolling upgrade', () => {
     for (const h of ['e1', 'e2', 'e3']) expect(await etcdVersionOn(lab, h)).toBe(`etcd Version: ${FROM}`);
     await writeKeys(d, '/before', 20);
     const next = await lab.publishEtcdRelease(DEFAULT_ETCD_VERSION);
-    const termBefore = await raftTerm(d, FIRST_THREE);
+    const termBefore = await d.raftTerm(FIRST_THREE);
     const writer = await startWriter(d, FIRST_THREE);
     d.synth({ ...d.spec, etcd: { ...d.spec.etcd, version: next.version, downloadUrl: next.url, sha256: next.sha256 } });
     const r = await d.apply();
@@ -232,7 +231,7 @@ describeLab('rolling upgrade', () => {
     }
     expect(new Set(Object.values(starts)).size).toBe(3);
     expect(restartWindows(r.stdout)).toEqual(['e1', 'e2', 'e3']);
-    const elections = (await raftTerm(d, FIRST_THREE)) - termBefore;
+    const elections = (await d.raftTerm(FIRST_THREE)) - termBefore;
     log(`[rolling upgrade] leader elections: ${elections}`);
     expect(elections).toBeGreaterThanOrEqual(1);
     expect(elections).toBeLessThanOrEqual(2);

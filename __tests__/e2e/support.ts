@@ -167,17 +167,6 @@ export async function memberIds(d: LabDeployment, endpoints?: string[]): Promise
   );
 }
 
-/**
- * The cluster's raft term, the highest any member reports: it grows by one with each leader
- * election, so its growth over an apply counts the elections the apply caused.
- */
-export async function raftTerm(d: LabDeployment, endpoints?: string[]): Promise<number> {
-  const r = await d.etcdctl(['endpoint', 'status', '-w', 'json'], endpoints);
-  const terms = [...r.stdout.matchAll(/"raft_term":(\d+)/g)].map((m) => Number(m[1]));
-  if (terms.length === 0) throw new Error(`endpoint status gave no raft_term: ${r.stdout}${r.stderr}`);
-  return Math.max(...terms);
-}
-
 /** etcd's MainPID and start time on each host: unchanged means "not restarted". */
 export async function etcdProcesses(lab: Lab, hosts: string[]): Promise<Record<string, string>> {
   return Object.fromEntries(await Promise.all(hosts.map(async (h) => [h, await etcdProcess(lab, h)] as const)));

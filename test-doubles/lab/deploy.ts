@@ -126,6 +126,17 @@ export class LabDeployment {
     return this.client;
   }
 
+  /**
+   * The cluster's raft term, the highest the members at `endpoints` report: it grows by one with
+   * each leader election, so its growth over an apply counts the elections the apply caused.
+   */
+  async raftTerm(endpoints?: string[]): Promise<number> {
+    const r = await this.etcdctl(['endpoint', 'status', '-w', 'json'], endpoints);
+    const terms = [...r.stdout.matchAll(/"raft_term":(\d+)/g)].map((m) => Number(m[1]));
+    if (terms.length === 0) throw new Error(`endpoint status gave no raft_term: ${r.stdout}${r.stderr}`);
+    return Math.max(...terms);
+  }
+
   /** Runs etcdctl from the controller namespace with the apiserver-etcd-client certificate. */
   async etcdctl(args: string[], endpoints?: string[]): Promise<RunResult> {
     const files = await this.clientFiles();
