@@ -158,3 +158,25 @@ export function changePhases(m: ChangeMilestones): ChangePhases {
     finish: wall - health,
   };
 }
+
+/** Where a change's provision phase lies around its restarts (ms). */
+export interface ProvisionAround {
+  /** From the PKI done (or the first change) until the first "restarting": SSH sessions, uploads, placing files, waiting for and taking the lock, the health gate before it. */
+  readonly before: number;
+  /** Between one window's "restarted; cluster healthy" and the next "restarting": the lock handed on, the next member's health gate. */
+  readonly handoffs: number[];
+  /** From the last window until the last step but the health check: the member's provisioner ending, the join checks. */
+  readonly after: number;
+}
+
+/** The provision phase split around the restart windows; null without a restart. */
+export function provisionAround(m: ChangeMilestones): ProvisionAround | null {
+  const w = m.windows;
+  if (w.length === 0) return null;
+  const start = m.lastPkiComplete ?? m.firstChange;
+  return {
+    before: Math.max(0, w[0].from - start),
+    handoffs: w.slice(1).map((x, i) => x.from - w[i].to),
+    after: Math.max(0, m.lastStepComplete - w[w.length - 1].to),
+  };
+}

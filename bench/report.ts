@@ -1,7 +1,7 @@
 // results.md: the tables (targets, synth, lab deploys, plans and changes, ratios) in markdown.
 // Pure: no I/O.
 import { CHANGE_LABEL } from './explain';
-import { ChangePhase } from './change-phases';
+import { ChangePhase, ProvisionAround } from './change-phases';
 import { BenchResults } from './results';
 import { SCENARIOS, UPGRADE_FROM } from './scenarios';
 import { Spread } from './stats';
@@ -61,6 +61,12 @@ function labTable(summary: Summary): string {
 
 const phaseLabel = (r: OpsRow, phase: string): string => (r.kind === 'change' ? CHANGE_LABEL[phase as ChangePhase] : phase);
 
+/** "0.62 before the first restart, 0.21 + 0.25 between restarts (the lock handed on), 0.20 after the last". */
+function aroundText(a: ProvisionAround): string {
+  const between = a.handoffs.length > 0 ? `, ${a.handoffs.map((ms) => sec(ms)).join(' + ')} between restarts (the lock handed on)` : '';
+  return `${sec(a.before)} before the first restart${between}, ${sec(a.after)} after the last`;
+}
+
 /** What each row stands against, and what else the run recorded. */
 function opsNotes(r: OpsRow, summary: Summary): string {
   const floor = summary.ops.find((o) => o.kind === 'restart-floor');
@@ -87,6 +93,7 @@ function opsNotes(r: OpsRow, summary: Summary): string {
     else if (floor) notes.push(`${times(r.total.median / floor.total.median)} the restart floor`);
     if (r.elections) notes.push(`leader elections per run ${r.elections.join(', ')}`);
     if (r.writer) notes.push(`longest write gap ${sec(r.writer.maxGap.max)} (${r.writer.writes} writes, ${r.writer.failures} failed)`);
+    if (r.around) notes.push(`provision ${aroundText(r.around)}`);
   }
   return notes.join('; ');
 }

@@ -1,6 +1,6 @@
 // From raw results to the figures the report shows: medians, the phases of each scenario's median
 // run, and ratios; the targets are judged in targets.ts. Pure: no I/O.
-import { CHANGE_PHASES } from './change-phases';
+import { CHANGE_PHASES, ProvisionAround, provisionAround } from './change-phases';
 import { Phases } from './phases';
 import { PLAN_PHASES } from './plan-phases';
 import { BenchResults, SynthMode } from './results';
@@ -67,6 +67,8 @@ export interface OpsRow {
   readonly writer: { maxGap: Spread; writes: number; failures: number } | null;
   /** Changes: the leader elections of each run, in run order (null when not recorded). */
   readonly elections: number[] | null;
+  /** Changes with restarts: the median run's provision phase before, between and after its restart windows. */
+  readonly around: ProvisionAround | null;
   /** The PKI alone applied: its init (first apply), plan (until the first change) and the machine's busy CPU, over the runs; what the median run did. */
   readonly pki: { init: Spread | null; plan: Spread; cpu: Spread | null; summary: string } | null;
 }
@@ -141,7 +143,7 @@ function scenarioRows(results: BenchResults): ScenarioRow[] {
 }
 
 const spreadOrNull = (values: number[]): Spread | null => (values.length > 0 ? spread(values) : null);
-const none = { etcdPart: null, byRole: null, refreshed: null, windows: null, writer: null, elections: null, pki: null };
+const none = { etcdPart: null, byRole: null, refreshed: null, windows: null, writer: null, elections: null, pki: null, around: null };
 
 function opsRows(results: BenchResults): OpsRow[] {
   const rows: OpsRow[] = [];
@@ -224,6 +226,7 @@ function opsRows(results: BenchResults): OpsRow[] {
               }
             : null,
         elections: changes.every((r) => r.elections !== undefined) ? changes.map((r) => r.elections ?? NaN) : null,
+        around: provisionAround(mid.milestones),
       });
     }
   }

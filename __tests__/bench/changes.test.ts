@@ -1,7 +1,7 @@
 // The benchmark's pure parts for what happens on a deployed cluster: phases of no-change plans,
 // of one member's restart floor and of change applies (restart windows, one at a time, placed
 // with the hosts' own start times), and the targets and report rows judged from them. No lab.
-import { changeMilestones, changePhases, restartWindows, withHostTimes } from '../../bench/change-phases';
+import { changeMilestones, changePhases, provisionAround, restartWindows, withHostTimes } from '../../bench/change-phases';
 import { emptyStackConfig, pkiStackConfig, resourceCount } from '../../bench/plan-bench';
 import { planMilestones, planPhases } from '../../bench/plan-phases';
 import { renderMarkdown } from '../../bench/report';
@@ -158,6 +158,15 @@ describe('change applies', () => {
       finish: 100,
     });
     expect(Object.values(phases).reduce((n, v) => n + (v ?? 0), 0)).toBe(8500);
+  });
+
+  it('splits the provision phase around the restarts: before the first, each lock handed on, after the last', () => {
+    const m = changeMilestones(RENEWAL, 8500, ['e1', 'e2', 'e3']);
+    const around = provisionAround(m);
+    expect(around).toEqual({ before: 4100 - 3000, handoffs: [5200 - 5100, 6300 - 6200], after: 8000 - 7300 });
+    // They add up to the provision phase.
+    expect((around?.before ?? 0) + (around?.handoffs ?? []).reduce((n, v) => n + v, 0) + (around?.after ?? 0)).toBe(changePhases(m).provision);
+    expect(provisionAround({ ...m, windows: [] })).toBeNull();
   });
 
   it('refuses host times far outside the window (etcd restarted again)', () => {
@@ -378,6 +387,7 @@ describe('targets of plans, restarts and changes', () => {
       /\| rolling renewal 3 \| 1 \| 20\.00 \| — \| plan 0\.50 · PKI 0\.20 · provision 16\.00 · stop 1\.50 · start 0\.30 · gate 1\.20 · health 0\.20 · finish 0\.10 \| restart windows e1 1\.00 \(stopped 0\.50, ready 0\.10 later\)/,
     );
     expect(md).toContain('leader elections per run 1; longest write gap 0.24 (170 writes, 0 failed)');
+    expect(md).toContain('provision 2.30 before the first restart, 0.00 + 0.00 between restarts (the lock handed on), 13.70 after the last');
     // Results from before the elections were counted say nothing of them.
     expect(md).not.toMatch(/one-member change[^\n]*leader elections/);
     expect(md).toContain('The rolling upgrade did not run (`--quick` leaves it out).');

@@ -328,6 +328,7 @@ describe('what the cores allow', () => {
     windows: null,
     writer: null,
     elections: null,
+    around: null,
     pki: {
       init: initMs === null ? null : spreadOf(initMs),
       plan: spreadOf(planMs),

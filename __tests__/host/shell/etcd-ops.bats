@@ -44,6 +44,13 @@ ops() { run bash "$SANDBOX/state/etcd-ops.sh" "$@"; }
 this_member_is_new() { sed -i "/^$E2, /d" "$FAKE/members"; }
 nothing_answers() { : >"$FAKE/up"; }
 ctl_calls() { cat "$FAKE/calls"; }
+# restart_behind_a_holder SECONDS: a restart while another member holds the lock for SECONDS more.
+restart_behind_a_holder() {
+  touch "$FAKE/lock-block"
+  ( sleep "$1"; rm -f "$FAKE/lock-block" ) &
+  ops restart
+  wait
+}
 
 @test "found, nothing running: the founders' initial cluster as new, stamped, marked for the join step to start" {
   nothing_answers
@@ -371,10 +378,7 @@ ctl_calls() { cat "$FAKE/calls"; }
 }
 
 @test "restart while another member holds the lock: waits for its turn at once, without probing the others for a quorum" {
-  touch "$FAKE/lock-block"
-  ( sleep 1; rm -f "$FAKE/lock-block" ) &
-  ops restart
-  wait
+  restart_behind_a_holder 1
   [ "$status" -eq 0 ]
   # The lock's keys were read from this member's own copy (serializable), and nobody was asked for its status.
   grep -q -- '--endpoints=https://127.0.0.1:2379 .*get --consistency=s --prefix --keys-only etcd-deploy/membership/' "$FAKE/calls"
@@ -384,16 +388,23 @@ ctl_calls() { cat "$FAKE/calls"; }
   [[ "$output" == *"restarted; cluster healthy"* ]]
 }
 
-@test "a restart waiter watches a busy lock through its own etcd every 0.1 s, going through the others only every tenth look and once it looks free" {
-  touch "$FAKE/lock-block"
-  ( sleep 3; rm -f "$FAKE/lock-block" ) &
-  ops restart
-  wait
+@test "a restart waiter watches a busy lock through its own etcd every 0.1 s, going through the others only every tenth look" {
+  restart_behind_a_holder 3
   [ "$status" -eq 0 ]
   own="$(grep -c -- '--endpoints=https://127.0.0.1:2379 .*get --consistency=s --prefix --keys-only etcd-deploy/membership/' "$FAKE/calls")"
   others="$(grep -c -- '--endpoints=https://10.0.0.1:2379,https://10.0.0.3:2379 .*get --consistency=s --prefix --keys-only etcd-deploy/membership/' "$FAKE/calls")"
   [ "$own" -ge 12 ]
   [ "$others" -ge 1 ] && [ "$others" -le $((own / 8 + 2)) ]
+  [[ "$output" == *"restarted; cluster healthy"* ]]
+}
+
+@test "a restart waiter that sees the lock free through its own etcd takes it at once, through the members of its last full look (no new member list)" {
+  restart_behind_a_holder 0.6
+  [ "$status" -eq 0 ]
+  lock_line="$(grep -n ' lock etcd-deploy/membership ' "$FAKE/calls" | head -n 1 | cut -d: -f1)"
+  [ -n "$lock_line" ]
+  [ "$(head -n "$lock_line" "$FAKE/calls" | grep -c 'member list')" -eq 1 ]
+  grep -q -- '--endpoints=https://10.0.0.1:2379,https://10.0.0.3:2379 lock etcd-deploy/membership bash' "$FAKE/calls"
   [[ "$output" == *"restarted; cluster healthy"* ]]
 }
 
@@ -422,7 +433,7 @@ ctl_calls() { cat "$FAKE/calls"; }
   [[ "$(calls systemctl)" != *restart* ]]
 }
 
-@test "restart announces that it waits (a key on a lease) and withdraws it under the lock, through the others, before it restarts" {
+@test "restart announces that it waits (a key on a lease) and withdraws it under the lock, through the others, as it restarts" {
   ops restart
   [ "$status" -eq 0 ]
   put_line="$(grep -n 'put --lease=694d7a1c2b3e4f77 etcd-deploy/membership-restarts/e2 https://10.0.0.2:2379' "$FAKE/calls" | head -n 1 | cut -d: -f1)"
@@ -433,6 +444,26 @@ ctl_calls() { cat "$FAKE/calls"; }
   grep -q -- 'lease grant 3' "$FAKE/calls"
   [ ! -s "$FAKE/kv" ]
   [[ "$output" != *"restart first"* ]]
+}
+
+@test "restart on a running cluster: its announcement (granted only through a quorum) says the cluster runs, so no quorum probe; a follower asks who leads once, not again under the lock" {
+  ops restart
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"restarted; cluster healthy"* ]]
+  ! grep -q 'quorum-probe' "$FAKE/calls"
+  [ "$(grep -c 'endpoint status' "$FAKE/calls")" -eq 1 ]
+  status_line="$(grep -n 'endpoint status' "$FAKE/calls" | cut -d: -f1)"
+  lock_line="$(grep -n ' lock etcd-deploy/membership ' "$FAKE/calls" | head -n 1 | cut -d: -f1)"
+  [ "$status_line" -lt "$lock_line" ]
+}
+
+@test "restart with no quorum reachable (its announcement refused, nobody answers): restarts at once, without the lock" {
+  nothing_answers
+  ops restart
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"no quorum reachable: restarting without waiting"* ]]
+  [[ "$(calls systemctl)" == *"restart --no-block etcd.service"* ]]
+  ! grep -q ' lock etcd-deploy/membership ' "$FAKE/calls"
 }
 
 @test "a restart that fails while it waits withdraws its announcement" {
@@ -468,7 +499,7 @@ ctl_calls() { cat "$FAKE/calls"; }
   [[ "$(calls systemctl)" == *"restart etcd.service"* ]]
 }
 
-@test "leader last: a leader that got the lock first looks again before it restarts, and hands the lock back to a member that announced meanwhile" {
+@test "leader last: a leader that got the lock first looks again at the announcements before it restarts, and hands the lock back to a member that announced meanwhile" {
   echo "$E2" >"$FAKE/leader"
   # e3 announces the moment e2 got the lock; e3's turn ends 1.5 s later.
   cat >"$FAKE/on-lock" <<'HOOK'
@@ -479,6 +510,8 @@ HOOK
   [ "$status" -eq 0 ]
   [ "$(cat "$FAKE/locks-while-e3-waited")" -eq 1 ]
   [ "$(grep -c ' lock etcd-deploy/membership ' "$FAKE/calls")" -eq 2 ]
+  # Under the lock it only reads the announcements again: it led a moment ago, before the lock.
+  awk '/ lock etcd-deploy\/membership / { held = 1 } held && /endpoint status/ { bad = 1 } held && /membership-restarts\// { held = 0 } END { exit bad }' "$FAKE/calls"
   [[ "$output" == *"letting e3 restart first"* ]]
   [ "$(calls systemctl | grep -c 'restart etcd.service')" -eq 1 ]
   [[ "$output" == *"restarted; cluster healthy"* ]]

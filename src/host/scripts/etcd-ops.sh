@@ -115,7 +115,9 @@ with_lock() {
   while :; do
     # Once the lock was seen busy, a member whose own etcd runs (all but a joining one) watches it
     # through its own copy of the lock's keys: one short read every 0.1 s, no connection to the
-    # member that restarts meanwhile. Every tenth look, and when it looks free, goes the full way.
+    # member that restarts meanwhile. Every tenth look, and when it looks free, goes the full way;
+    # but a restart that saw it free takes it through the members of the last full look (a second
+    # old at most; a restart changes no membership, and a member gone since fails over to the rest).
     local_free=0
     if [ "$busy" -gt 0 ] && [ "$busy" -lt 10 ] && [ "$1" != join-locked ] && keys="$(lock_keys "$LOCAL_ENDPOINT")"; then
       if [ -n "$keys" ]; then
@@ -126,7 +128,9 @@ with_lock() {
       local_free=1
     fi
     busy=0
-    if ! endpoints="$(live_endpoints "$exclude")"; then endpoints="$(without "$exclude" "$CLUSTER_ENDPOINTS")"; fi
+    if [ "$local_free" = 0 ] || [[ "$1" != restart-locked-* ]] || [ -z "${endpoints:-}" ]; then
+      if ! endpoints="$(live_endpoints "$exclude")"; then endpoints="$(without "$exclude" "$CLUSTER_ENDPOINTS")"; fi
+    fi
     [ -n "$endpoints" ] || return 3
     if [ "$local_free" = 0 ]; then
       if ! keys="$(lock_keys "$endpoints")"; then
@@ -144,12 +148,13 @@ with_lock() {
         continue
       fi
     fi
+    YIELD_RECHECK=1
     if [[ "$1" == restart-locked-* ]] && yields_to_followers "${YIELD_UNTIL:-0}"; then
       pause
       continue
     fi
     rm -f -- "$rc_file" "$started"
-    LOCK_ENDPOINTS="$endpoints" "$BIN_DIR/etcdctl" --cacert="$CA_CERT" --cert="$CLIENT_CERT" --key="$CLIENT_KEY" \
+    LOCK_ENDPOINTS="$endpoints" YIELD_RECHECK="$YIELD_RECHECK" "$BIN_DIR/etcdctl" --cacert="$CA_CERT" --cert="$CLIENT_CERT" --key="$CLIENT_KEY" \
       --dial-timeout=3s --endpoints="$endpoints" lock "$LOCK_NAME" bash "$0" "$@" 2> >(grep --line-buffered -vx 'Error: context canceled' >&2) &
     pid=$!
     polls=0 stepped=0
@@ -200,12 +205,13 @@ RESTART_WAITERS="$LOCK_NAME-restarts/"
 YIELD_SECONDS=$((HEALTH_SECONDS < 30 ? HEALTH_SECONDS : 30))
 
 # announce_restart: this member waits to restart (best effort: without it, no leader waits for it).
+# Succeeds only when the announcement is in: a lease is granted, and a key put, only through a
+# quorum, so success also says that the cluster runs and this member is part of it.
 announce_restart() {
   local lease
   lease="$(ctl_local --dial-timeout=1s --command-timeout=2s lease grant "$HEALTH_SECONDS" 2>/dev/null | awk '$1 == "lease" { print $2 }')" || true
-  if [ -n "$lease" ]; then
-    ctl_local --dial-timeout=1s --command-timeout=2s put --lease="$lease" "$RESTART_WAITERS$MEMBER_NAME" "$CLIENT_URL" >/dev/null 2>&1 || true
-  fi
+  [ -n "$lease" ] &&
+    ctl_local --dial-timeout=1s --command-timeout=2s put --lease="$lease" "$RESTART_WAITERS$MEMBER_NAME" "$CLIENT_URL" >/dev/null 2>&1
 }
 
 # withdraw_restart ENDPOINTS: its turn came (or it gave up): the announcement goes.
@@ -213,14 +219,29 @@ withdraw_restart() {
   ctl --endpoints="$1" --dial-timeout=1s --command-timeout=2s del "$RESTART_WAITERS$MEMBER_NAME" >/dev/null 2>&1 || true
 }
 
-# yields_to_followers UNTIL: this member leads the cluster and another member announced that it
-# waits to restart, before the epoch second UNTIL. Said once per wait.
+# yields_to_followers UNTIL [leader]: this member leads the cluster and another member announced
+# that it waits to restart, before the epoch second UNTIL. Said once per wait. "leader": it led a
+# moment ago, under the same lock round: only the announcements are read again. Sets YIELD_RECHECK
+# for the look under the lock: 0 when the answer cannot turn by then (a follower stays one:
+# leadership moves only with a restart, and none runs while the lock looks free; past the deadline
+# nobody yields), "leader" when it leads, 1 when unknown.
 yields_to_followers() {
   local status me waiting
-  [ "$(date +%s)" -lt "$1" ] || return 1
-  status="$(ctl_local --dial-timeout=1s --command-timeout=2s endpoint status -w json 2>/dev/null)" || return 1
-  me="$(printf '%s' "$status" | status_field member_id)"
-  [ -n "$me" ] && [ "$me" = "$(printf '%s' "$status" | status_field leader)" ] || return 1
+  YIELD_RECHECK=1
+  if [ "$(date +%s)" -ge "$1" ]; then
+    YIELD_RECHECK=0
+    return 1
+  fi
+  if [ "${2:-}" != leader ]; then
+    status="$(ctl_local --dial-timeout=1s --command-timeout=2s endpoint status -w json 2>/dev/null)" || return 1
+    me="$(printf '%s' "$status" | status_field member_id)"
+    [ -n "$me" ] || return 1
+    if [ "$me" != "$(printf '%s' "$status" | status_field leader)" ]; then
+      YIELD_RECHECK=0
+      return 1
+    fi
+  fi
+  YIELD_RECHECK=leader
   waiting="$(ctl_local --dial-timeout=1s --command-timeout=2s get --consistency=s --prefix --keys-only "$RESTART_WAITERS" 2>/dev/null |
     sed -n "s|^$RESTART_WAITERS||p" | grep -vxF "$MEMBER_NAME" | paste -sd ' ' -)" || return 1
   [ -n "$waiting" ] || return 1
@@ -411,13 +432,13 @@ remove_voter() {
 }
 
 # restart [upgrade]: one member at a time under the lock when the cluster runs; plain otherwise.
-# While the lock is busy the cluster runs: it waits for its turn at once, without probing the
-# others for a quorum (a probe that meets a member in the middle of its restart waits for its dial
-# timeout, and a read it leaves on a stopping member holds up that member's stop).
+# A member whose announcement went in (only a quorum grants it) knows the cluster runs; so does one
+# that sees the lock busy: either waits for its turn at once, without probing the others for a
+# quorum (a probe that meets a member in the middle of its restart waits for its dial timeout, and
+# a read it leaves on a stopping member holds up that member's stop).
 rolling_restart() {
   local rc
-  if { [ -n "$OTHER_ENDPOINTS" ] && lock_busy; } || has_quorum "$OTHER_ENDPOINTS"; then
-    announce_restart
+  if [ -n "$OTHER_ENDPOINTS" ] && { announce_restart || lock_busy || has_quorum "$OTHER_ENDPOINTS"; }; then
     rm -f -- "$STATE_DIR/yielding"
     YIELD_UNTIL=$(($(date +%s) + YIELD_SECONDS))
     export YIELD_UNTIL
@@ -451,13 +472,17 @@ pre_upgrade_snapshot() {
 }
 
 restart_locked() {
+  local withdrawing=''
   wait_healthy "$HEALTH_SECONDS" || die "cluster not healthy before restarting $MEMBER_NAME: not restarting (would risk quorum)"
   if [ -n "${LOCK_ENDPOINTS:-}" ]; then
-    if yields_to_followers "${YIELD_UNTIL:-0}"; then exit 4; fi
-    withdraw_restart "$LOCK_ENDPOINTS"
+    if [ "${YIELD_RECHECK:-1}" != 0 ] && yields_to_followers "${YIELD_UNTIL:-0}" "${YIELD_RECHECK:-1}"; then exit 4; fi
+    # Through the others, beside the restart: done long before the lock passes on.
+    withdraw_restart "$LOCK_ENDPOINTS" &
+    withdrawing=$!
   fi
   log "restarting $UNIT"
   systemctl restart "$UNIT"
+  if [ -n "$withdrawing" ]; then wait "$withdrawing" || true; fi
   wait_healthy "$HEALTH_SECONDS" || die "$MEMBER_NAME not healthy $HEALTH_SECONDS s after restart: journalctl -u $UNIT -n 50"
   log "restarted; cluster healthy"
 }
