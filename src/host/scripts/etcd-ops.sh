@@ -116,8 +116,9 @@ with_lock() {
     # Once the lock was seen busy, a member whose own etcd runs (all but a joining one) watches it
     # through its own copy of the lock's keys: one short read every 0.1 s, no connection to the
     # member that restarts meanwhile. Every tenth look, and when it looks free, goes the full way;
-    # but a restart that saw it free takes it through the members of the last full look (a second
-    # old at most; a restart changes no membership, and a member gone since fails over to the rest).
+    # but a restart that saw it free takes it through the members of the last full look (ten looks,
+    # about 1.5 s, old at most; a restart changes no membership, and a member gone since fails
+    # over to the rest).
     local_free=0
     if [ "$busy" -gt 0 ] && [ "$busy" -lt 10 ] && [ "$1" != join-locked ] && keys="$(lock_keys "$LOCAL_ENDPOINT")"; then
       if [ -n "$keys" ]; then
