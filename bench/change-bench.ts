@@ -11,6 +11,7 @@ import { LabDeployment } from '../test-doubles/lab/deploy';
 import { Lab, LabHost } from '../test-doubles/lab/lab';
 import { startWriter, WriterReport } from '../test-doubles/lab/writer';
 import { changeMilestones, changePhases, withHostTimes } from './change-phases';
+import { privateUploadMs } from './private-upload';
 import { engineCall } from './deploy-bench';
 import { etcdProcesses, expectRestarted, healthyMember } from './host-probes';
 import { ChangeRun } from './results';
@@ -80,6 +81,7 @@ export async function timedChange(lab: Lab, d: LabDeployment, opts: ChangeOption
   }
   await opts.verify?.();
   if (w) checkWriter(w, opts.scenario);
+  const uploadMs = privateUploadMs(r.lines);
   return {
     scenario: opts.scenario,
     round: opts.round,
@@ -88,6 +90,7 @@ export async function timedChange(lab: Lab, d: LabDeployment, opts: ChangeOption
     applyMs: r.wallMs,
     phases: changePhases(milestones),
     milestones,
+    ...(uploadMs !== null && { uploadMs }),
     elections,
     writer: w ? { writes: w.writes, failures: w.failures, maxGapMs: w.maxGapMs } : undefined,
     log: opts.logFile,

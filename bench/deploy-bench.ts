@@ -9,6 +9,7 @@ import { Engine, LabDeployment, labClusterSpec } from '../test-doubles/lab/deplo
 import { Lab, LabHost } from '../test-doubles/lab/lab';
 import { PublishedRelease } from '../test-doubles/lab/artefacts';
 import { deployMilestones, deployPhases } from './phases';
+import { privateUploadMs } from './private-upload';
 import { DeployRun, HostState } from './results';
 import { EngineCall, runEngineTimed } from './timed-engine';
 import { cpuDelta } from './timed-process';
@@ -69,6 +70,7 @@ export async function deployOnce(lab: Lab, release: PublishedRelease, opts: Depl
     throw new Error(`${opts.scenario}: ${(e as Error).message}; see ${log}`, { cause: e });
   }
   const phases = { init: initMs, ...deployPhases(milestones) };
+  const uploadMs = privateUploadMs(r.lines);
   return {
     deployment,
     run: {
@@ -85,6 +87,7 @@ export async function deployOnce(lab: Lab, release: PublishedRelease, opts: Depl
       ...(hostsCpuMs !== null && { hostsCpuMs }),
       phases,
       milestones,
+      ...(uploadMs !== null && { uploadMs }),
       log,
     },
   };

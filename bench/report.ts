@@ -94,6 +94,7 @@ function opsNotes(r: OpsRow, summary: Summary): string {
     if (r.elections) notes.push(`leader elections per run ${r.elections.join(', ')}`);
     if (r.writer) notes.push(`longest write gap ${sec(r.writer.maxGap.max)} (${r.writer.writes} writes, ${r.writer.failures} failed)`);
     if (r.around) notes.push(`provision ${aroundText(r.around)}`);
+    if (r.upload !== null) notes.push(`private upload ${sec(r.upload)}`);
   }
   return notes.join('; ');
 }
@@ -188,7 +189,7 @@ export function renderMarkdown(results: BenchResults, summary: Summary, chartFil
         (upgraded
           ? `**rolling upgrade**: a cluster first deployed at etcd ${UPGRADE_FROM} (untimed), then upgraded to the current release, with the writer. `
           : 'The rolling upgrade did not run (`--quick` leaves it out). ') +
-        'Change phases, back to back: plan = until the first change; PKI = until the last tls_/local_ resource; provision = the other terraform_data steps outside the restarts; stop = the restart windows ("restarting" → "restarted; cluster healthy" in the host scripts\' output) until systemd saw the old etcd gone (the host\'s InactiveEnterTimestamp, same monotonic clock); start = then until the new etcd was ready (ActiveEnterTimestamp); gate = the rest of the windows, the scripts\' health gate; health = until the health check passed; finish = until terraform exited. Leader elections = how much the raft term grew over the apply (each election raises it by one).',
+        "Change phases, back to back: plan = until the first change; PKI = until the last tls_/local_ resource; provision = the other terraform_data steps outside the restarts; stop = the restart windows (\"restarting\" → \"restarted; cluster healthy\" in the host scripts' output) until systemd saw the old etcd gone (the host's InactiveEnterTimestamp, same monotonic clock); start = then until the new etcd was ready (ActiveEnterTimestamp); gate = the rest of the windows, the scripts' health gate; health = until the health check passed; finish = until terraform exited. Leader elections = how much the raft term grew over the apply (each election raises it by one). Private upload = the wall time of the re-provisioned members' first two SSH sessions, from a member provisioner's first session (its private staging directory) through the file upload to the session that runs its script, overlaps counted once (bench/private-upload.ts; the deploys record it too).",
       '',
       opsTable(summary),
       '',

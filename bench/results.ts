@@ -57,6 +57,8 @@ export interface DeployRun {
   /** init plus the apply phases; they add up to totalMs. */
   readonly phases: Phases;
   readonly milestones: DeployMilestones;
+  /** The wall time of the members' private uploads (private-upload.ts); absent in older results. */
+  readonly uploadMs?: number;
   readonly log: string;
 }
 
@@ -137,6 +139,8 @@ export interface ChangeRun {
   /** Back to back; they add up to applyMs. */
   readonly phases: ChangePhases;
   readonly milestones: ChangeMilestones;
+  /** The wall time of the re-provisioned members' private uploads (private-upload.ts); absent in older results. */
+  readonly uploadMs?: number;
   /** Leader elections during the apply (growth of the raft term); absent in older results. */
   readonly elections?: number;
   /** Absent when no writer ran (the one-member change). */

@@ -37,6 +37,8 @@ export interface ScenarioRow {
   readonly cpu: Spread | null;
   /** Of it, the lab's hosts' CPU time (their cgroups); null when not recorded. */
   readonly hostsCpu: Spread | null;
+  /** Deploys: the median run's private uploads before the member scripts (ms of wall time); null when not recorded. */
+  readonly upload: number | null;
 }
 
 export type OpsKind = 'plan' | 'restart-floor' | 'change' | 'pki-apply';
@@ -69,6 +71,8 @@ export interface OpsRow {
   readonly elections: number[] | null;
   /** Changes with restarts: the median run's provision phase before, between and after its restart windows. */
   readonly around: ProvisionAround | null;
+  /** Changes: the median run's private uploads before the member scripts (ms of wall time); null when not recorded. */
+  readonly upload: number | null;
   /** The PKI alone applied: its init (first apply), plan (until the first change) and the machine's busy CPU, over the runs; what the median run did. */
   readonly pki: { init: Spread | null; plan: Spread; cpu: Spread | null; summary: string } | null;
 }
@@ -123,6 +127,7 @@ function scenarioRows(results: BenchResults): ScenarioRow[] {
         medianRunTotal: mid.totalMs,
         cpu: cpuSpread(d, (r) => r.cpuMs),
         hostsCpu: cpuSpread(d, (r) => r.hostsCpuMs),
+        upload: mid.uploadMs ?? null,
       });
     } else if (f.length > 0) {
       const mid = medianRun(f, (r) => r.totalMs);
@@ -136,6 +141,7 @@ function scenarioRows(results: BenchResults): ScenarioRow[] {
         medianRunTotal: mid.totalMs,
         cpu: cpuSpread(f, (r) => r.cpuMs),
         hostsCpu: cpuSpread(f, (r) => r.hostsCpuMs),
+        upload: null,
       });
     }
   }
@@ -143,7 +149,7 @@ function scenarioRows(results: BenchResults): ScenarioRow[] {
 }
 
 const spreadOrNull = (values: number[]): Spread | null => (values.length > 0 ? spread(values) : null);
-const none = { etcdPart: null, byRole: null, refreshed: null, windows: null, writer: null, elections: null, pki: null, around: null };
+const none = { etcdPart: null, byRole: null, refreshed: null, windows: null, writer: null, elections: null, pki: null, around: null, upload: null };
 
 function opsRows(results: BenchResults): OpsRow[] {
   const rows: OpsRow[] = [];
@@ -227,6 +233,7 @@ function opsRows(results: BenchResults): OpsRow[] {
             : null,
         elections: changes.every((r) => r.elections !== undefined) ? changes.map((r) => r.elections ?? NaN) : null,
         around: provisionAround(mid.milestones),
+        upload: mid.uploadMs ?? null,
       });
     }
   }

@@ -172,10 +172,15 @@ function growth(d3: ScenarioRow | undefined, d5: ScenarioRow | undefined, f3: Sc
   return judged(TARGETS.growth, `${x(r)} (${s(d5.total.median)} vs ${s(d3.total.median)})`, met, `${x(r)}.${floorSays}${gap}`);
 }
 
+/** Why a member's provisioner needs two SSH sessions before its script (private-upload.ts). */
+export const PRIVATE_UPLOAD_WHY =
+  "two SSH sessions per member before its script runs, a private directory, then the files: Terraform's scp creates directories 0755 and files 0644 and makes every script 0777, so private keys can only go into a directory an earlier session made private";
+
 /**
- * What one operation at a time costs by itself, whatever the design: the floor one host at a time
- * against all at once, and the PKI alone applied at -parallelism=1 against its default apply,
- * added to the default deploy.
+ * What one operation at a time costs by itself, whatever the rest of the design does: the floor
+ * one host at a time against all at once, the PKI alone applied at -parallelism=1 against its
+ * default apply, and the members' private uploads one after another against side by side (from
+ * the two deploys), added to the default deploy.
  */
 export function serialFloorStory(
   d3: ScenarioRow,
@@ -188,18 +193,24 @@ export function serialFloorStory(
   if (!f3 || !f3serial) return '';
   const hosts = f3serial.total.median - f3.total.median;
   const keys = pki && pkiSerial ? pkiSerial.total.median - pki.total.median : 0;
-  const added = hosts + keys;
+  const uploads = p1?.upload != null && d3.upload != null ? Math.max(0, p1.upload - d3.upload) : null;
+  const added = hosts + keys + (uploads ?? 0);
   const least = ratio(d3.total.median + added, d3.total.median);
   const pkiText =
     pki && pkiSerial
       ? `, and the PKI alone applied one resource at a time takes ${s(pkiSerial.total.median)} against ${s(pki.total.median)} (${s(keys)} more)`
       : '';
+  const uploadText =
+    uploads !== null && p1?.upload != null && d3.upload != null
+      ? `; the members' private uploads (${PRIVATE_UPLOAD_WHY}) took ${s(p1.upload)} one member after another against ${s(d3.upload)} side by side (${s(uploads)} more)`
+      : '';
+  const who = [pkiText ? 'the fixed design' : '', uploadText ? 'the private uploads' : ''].filter(Boolean);
   const took = p1 ? `; -parallelism=1 added ${s(p1.total.median - d3.total.median)} in all` : '';
-  return ` The floor's own work one host at a time takes ${s(f3serial.total.median)}, ${x(ratio(f3serial.total.median, f3.total.median))} the floor all at once (${s(hosts)} more)${pkiText}: what the hosts${
-    pkiText ? ' and the fixed design' : ''
+  return ` The floor's own work one host at a time takes ${s(f3serial.total.median)}, ${x(ratio(f3serial.total.median, f3.total.median))} the floor all at once (${s(hosts)} more)${pkiText}${uploadText}: what the hosts${
+    who.length > 0 ? `${who.length > 1 ? ',' : ' and'} ${who.join(' and ')}` : ''
   } add by themselves when one operation runs at a time is ${s(added)}, which alone makes ${x(least)} of the default deploy (${
     least > BOUNDS.serialVsParallel
-      ? `beyond the ${x(BOUNDS.serialVsParallel)} target: with one operation at a time neither the hosts' own work nor the PKI's resources can overlap, whatever the design`
+      ? `beyond the ${x(BOUNDS.serialVsParallel)} target: with one operation at a time none of them can overlap, whatever the rest of the design does`
       : `within the ${x(BOUNDS.serialVsParallel)} target: the rest is the design's own per-member steps`
   }${took}).`;
 }
@@ -274,6 +285,10 @@ export interface FixedPart {
   readonly pkiChange?: OpsRow;
   /** An upgrade: the new release onto the hosts (the deploy floor's install phase). */
   readonly installMs?: number;
+  /** The change's own private uploads before the member scripts (private-upload.ts). */
+  readonly uploadMs?: number;
+  /** The change's final health check (its health phase). */
+  readonly healthMs?: number;
 }
 
 /**
@@ -294,15 +309,27 @@ export function designFloorStory(floor: OpsRow, restarts: number, bound: number,
     ...(fixed.installMs !== undefined
       ? [`the new release onto the hosts (${s(fixed.installMs)}: the deploy floor's install phase, download, check and extract on every host at once)`]
       : []),
+    ...(fixed.uploadMs !== undefined
+      ? [`the private upload of the members' files (${s(fixed.uploadMs)}, measured in the same apply: ${PRIVATE_UPLOAD_WHY})`]
+      : []),
+    ...(fixed.healthMs !== undefined ? [`the final health check the stack ends with (${s(fixed.healthMs)}, measured in the same apply)`] : []),
     `etcd's own part of ${restarts === 1 ? 'the restart' : `${restarts} restarts`} (${restarts} × ${s(etcd)})`,
   ];
-  const least = pki.total.median + (fixed.installMs ?? 0) + restarts * etcd;
+  const least = pki.total.median + (fixed.installMs ?? 0) + (fixed.uploadMs ?? 0) + (fixed.healthMs ?? 0) + restarts * etcd;
   const verdict =
     least > bound
-      ? `beyond the bound (${s(bound)}) before any SSH step of the design runs: what the fixed design prescribes of Terraform and HashiCorp's providers, and what the hosts need, leave no room for ${what}`
+      ? `beyond the bound (${s(bound)}) before ${fixed.uploadMs !== undefined || fixed.healthMs !== undefined ? 'the rest of the design runs' : 'any SSH step of the design runs'}: what the fixed design prescribes of Terraform and HashiCorp's providers, and what the hosts need, leave no room for ${what}`
       : `within the bound (${s(bound)}), which leaves ${s(bound - least)} for ${what}; they took ${s(measured - least)}`;
   return ` No apply of this stack can take less than ${parts.slice(0, -1).join(', ')} plus ${parts[parts.length - 1]}: ${s(least)}, ${verdict}.`;
 }
+
+/** The change's own private uploads and final health check, when recorded: steps no apply of this stack skips. */
+function measuredSteps(c: OpsRow): Pick<FixedPart, 'uploadMs' | 'healthMs'> {
+  return c.upload === null ? {} : { uploadMs: c.upload, healthMs: c.phases.health };
+}
+
+/** What remains for the design once the measured steps are counted (older results: every SSH step). */
+const restOf = (c: OpsRow, older: string, steps: string): string => (c.upload === null ? older : `the rest (${steps})`);
 
 function change(c: OpsRow | undefined, floor: OpsRow | undefined, pki?: OpsRow, pkiChange?: OpsRow): TargetRow {
   if (!c || !floor) return notMeasured(TARGETS.change);
@@ -311,10 +338,18 @@ function change(c: OpsRow | undefined, floor: OpsRow | undefined, pki?: OpsRow, 
   const fp = floor.phases as RestartPhases;
   const gap = met ? '' : `Beyond one restart at the floor, ${explainChangeGap('the apply', c.phases as ChangePhases, fp, 1)} `;
   const windows = `Its restart window (\`restarting\` → \`restarted; cluster healthy\`): ${windowsText(c.windows, s)}; ${floorRestartText(fp)}. `;
-  const least = designFloorStory(floor, 1, BOUNDS.changeVsRestartFloor * floor.total.median, 'the SSH session and the health gate', c.total.median, {
-    pki,
-    pkiChange,
-  });
+  const least = designFloorStory(
+    floor,
+    1,
+    BOUNDS.changeVsRestartFloor * floor.total.median,
+    restOf(c, 'the SSH session and the health gate', 'the member script and its health gate, the join check'),
+    c.total.median,
+    {
+      pki,
+      pkiChange,
+      ...measuredSteps(c),
+    },
+  );
   return judged(TARGETS.change, `${x(r)} (${s(c.total.median)} vs ${s(floor.total.median)})`, met, `${gap}${windows}${restartFloorStory(floor)}${least}`);
 }
 
@@ -332,7 +367,14 @@ function rolling(target: string, c: OpsRow | undefined, floor: OpsRow | undefine
   const availability = w
     ? `Writes through every member all along (the e2e day-2 writer): the longest gap over ${c.total.n} run(s) was ${s(w.maxGap.max)}. `
     : '';
-  const least = designFloorStory(floor, c.members, bound, 'the SSH steps', c.total.median, fixed);
+  const least = designFloorStory(
+    floor,
+    c.members,
+    bound,
+    restOf(c, 'the SSH steps', 'the member scripts, the cluster lock and health gate around each restart, the join checks'),
+    c.total.median,
+    { ...fixed, ...measuredSteps(c) },
+  );
   return judged(target, measured, met, `${x(ratio(c.total.median, bound))} of the bound. ${gap}${windows}${availability}${restartFloorStory(floor)}${least}`);
 }
 

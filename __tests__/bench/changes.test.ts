@@ -366,6 +366,34 @@ describe('targets of plans, restarts and changes', () => {
     expect(designFloorStory(floor, 3, 6500, 'the SSH steps', 9000, {})).toBe('');
   });
 
+  it("counts a change's own private uploads and final health check in what no apply can go below, when recorded", () => {
+    const withUploads = summarize({
+      ...RESULTS,
+      lab: {
+        ...RESULTS.lab,
+        changes: (RESULTS.lab.changes ?? []).map((c) => ({ ...c, uploadMs: c.restarted.length === 1 ? 210 : 280 })),
+        pkiApplies: [1, 2, 3].flatMap((round) => [
+          pkiApply(SCENARIOS.pkiChange1, round, 1400 + round * 10, 1000, '3 added, 0 changed, 3 destroyed'),
+          pkiApply(SCENARIOS.pkiRenewal, round, 2400 + round * 10, 1000, '29 added, 0 changed, 29 destroyed'),
+        ]),
+      },
+    });
+    const note = (name: string): string => withUploads.targets.find((t) => t.target === name)!.note;
+    expect(withUploads.ops.find((r) => r.scenario === SCENARIOS.renewal)!.upload).toBe(280);
+    expect(note(TARGETS.renewal)).toContain(
+      "the private upload of the members' files (0.28 s, measured in the same apply: two SSH sessions per member before its script runs",
+    );
+    expect(note(TARGETS.renewal)).toContain(
+      "the final health check the stack ends with (0.20 s, measured in the same apply) plus etcd's own part of 3 restarts (3 × 1.30 s): 6.80 s, beyond the bound (6.50 s) before the rest of the design runs",
+    );
+    expect(note(TARGETS.change)).toContain('(0.21 s, measured in the same apply');
+    expect(note(TARGETS.change)).toContain('leave no room for the rest (the member script and its health gate, the join check)');
+    expect(renderMarkdown(RESULTS, withUploads, 'results.png')).toMatch(/\| rolling renewal 3 \|[^\n]*; private upload 0\.28 \|/);
+    // Without uploads recorded (older results), the story is the one before.
+    expect(summary.targets.find((t) => t.target === TARGETS.renewal)!.note).not.toContain('private upload');
+    expect(renderMarkdown(RESULTS, summary, 'results.png')).not.toContain('; private upload');
+  });
+
   it('judges a rolling change against N × the restart floor + 2 s, with the write gap, and names the phases of the gap', () => {
     const t = target(TARGETS.renewal);
     expect(t.status).toBe('not met');
