@@ -193,17 +193,16 @@ export function serialFloorStory(
   if (!f3 || !f3serial) return '';
   const hosts = f3serial.total.median - f3.total.median;
   const keys = pki && pkiSerial ? pkiSerial.total.median - pki.total.median : 0;
-  const uploads = p1?.upload != null && d3.upload != null ? Math.max(0, p1.upload - d3.upload) : null;
-  const added = hosts + keys + (uploads ?? 0);
+  const uploads = p1?.upload != null && d3.upload != null ? { serial: p1.upload, parallel: d3.upload, more: Math.max(0, p1.upload - d3.upload) } : null;
+  const added = hosts + keys + (uploads?.more ?? 0);
   const least = ratio(d3.total.median + added, d3.total.median);
   const pkiText =
     pki && pkiSerial
       ? `, and the PKI alone applied one resource at a time takes ${s(pkiSerial.total.median)} against ${s(pki.total.median)} (${s(keys)} more)`
       : '';
-  const uploadText =
-    uploads !== null && p1?.upload != null && d3.upload != null
-      ? `; the members' private uploads (${PRIVATE_UPLOAD_WHY}) took ${s(p1.upload)} one member after another against ${s(d3.upload)} side by side (${s(uploads)} more)`
-      : '';
+  const uploadText = uploads
+    ? `; the members' private uploads (${PRIVATE_UPLOAD_WHY}) took ${s(uploads.serial)} one member after another against ${s(uploads.parallel)} side by side (${s(uploads.more)} more)`
+    : '';
   const who = [pkiText ? 'the fixed design' : '', uploadText ? 'the private uploads' : ''].filter(Boolean);
   const took = p1 ? `; -parallelism=1 added ${s(p1.total.median - d3.total.median)} in all` : '';
   return ` The floor's own work one host at a time takes ${s(f3serial.total.median)}, ${x(ratio(f3serial.total.median, f3.total.median))} the floor all at once (${s(hosts)} more)${pkiText}${uploadText}: what the hosts${
