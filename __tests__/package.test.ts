@@ -7,7 +7,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
 import { ensureProviderMirror } from '../toolchain/providers';
 
 const ROOT = resolve(__dirname, '..');
@@ -115,12 +116,20 @@ describe('the npm package', () => {
       compared.push(name);
     }
     expect(new Set(compared)).toEqual(new Set(readdirSync(scriptsDir).filter((n) => n.endsWith('.sh'))));
-    // The scripts the members run, as each member's provisioner writes them on its host: from the
-    // stack's one local, quoted heredocs, once Terraform has undone its template escaping.
-    const writer = (tf.locals.etcd_host_scripts as string).replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
-    const written = [...writer.matchAll(/(?:^|\n)cat >\S+\/staging\/(\S+) <<'ETCD_HOST_SCRIPT_END'\n([^]*?\n)ETCD_HOST_SCRIPT_END(?=\n|$)/g)];
+    // The scripts the members run, as each member's provisioner writes them on its host: the stack's
+    // one local writes each from the asset (quoted heredocs of `file()`), then checks its sha256.
+    const writer = tf.locals.etcd_host_scripts as string;
+    const written = [...writer.matchAll(/(?:^|\n)cat >\S+\/staging\/(\S+) <<'ETCD_HOST_SCRIPT_END'\n\$\{file\("([^"]+)"\)\}ETCD_HOST_SCRIPT_END(?=\n|$)/g)];
     expect(written.map((m) => m[1]).sort()).toEqual(compared.filter((n) => n !== 'ssh-step.sh').sort());
-    for (const [, name, body] of written) expect({ name, identical: body === readFileSync(join(scriptsDir, name), 'utf8') }).toEqual({ name, identical: true });
+    for (const [, name, file] of written) {
+      expect({ name, file: dirname(join(stackDir, file)) }).toEqual({ name, file: assetDir });
+      expect(basename(file)).toBe(name);
+      expect(writer).toContain(
+        `${createHash('sha256')
+          .update(readFileSync(join(scriptsDir, name)))
+          .digest('hex')}  .etcd-kubeadm-cdktf/staging/${name}`,
+      );
+    }
   });
 
   test('terraform init + validate accept the synthesized stack (real providers)', async () => {

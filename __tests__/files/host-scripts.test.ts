@@ -1,30 +1,48 @@
 /**
- * The members' host scripts travel in their provisioner's last script, from one Terraform local:
- * run as Terraform evaluates it, it writes exactly the scripts the members run, byte for byte,
- * private to the SSH user; ssh-step.sh (the applying machine's) stays in the stack's asset only.
+ * The members' host scripts travel in their provisioner's last script, from one Terraform local
+ * that reads them from the stack's asset (`file()`): run as Terraform evaluates it, it writes
+ * exactly the scripts the members run, byte for byte, private to the SSH user, and stops when they
+ * are not the ones synthesized; ssh-step.sh (the applying machine's) stays in the asset only.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { REMOTE_WORK } from '../../src/host/layout';
 import { HOST_SCRIPTS_DIR, MEMBER_SCRIPTS } from '../../src/host/scripts';
-import { synthSpec } from '../helpers/synth';
+import { synthStackDir } from '../helpers/synth';
 
-/** A Terraform template without expressions, as Terraform evaluates it: `$${` and `%%{` stand for `${` and `%{`. */
-const evaluated = (template: string): string => {
-  expect(template).not.toMatch(/(^|[^$])\$\{|(^|[^%])%\{/);
-  return template.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
-};
+/**
+ * The local as Terraform evaluates it where it runs (the stack's directory): `${file("P")}` is the
+ * file's text, `$${` and `%%{` stand for `${` and `%{`; no other expression may appear.
+ */
+function evaluated(template: string, stackDir: string): string {
+  const withFiles = template.replace(/\$\{file\("([^"]+)"\)\}/g, (_m, p: string) => `\u0000${fs.readFileSync(path.join(stackDir, p), 'utf8')}\u0000`);
+  // Outside the files' texts (between NULs), no expression is left.
+  const outside = withFiles.split('\u0000').filter((_part, i) => i % 2 === 0);
+  for (const part of outside) expect(part).not.toMatch(/(^|[^$])\$\{|(^|[^%])%\{/);
+  return withFiles
+    .split('\u0000')
+    .map((part, i) => (i % 2 === 0 ? part.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{') : part))
+    .join('');
+}
 
 describe('the host scripts local', () => {
-  const tf = synthSpec() as unknown as { locals: Record<string, string> };
+  const stackDir = synthStackDir();
+  const tf = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as { locals: Record<string, string> };
+  const writer = tf.locals.etcd_host_scripts;
+
+  /** Runs the writer as a member's provisioner does, in a fresh home; the staging dir it wrote. */
+  function runWriter(dir: string, stack = stackDir) {
+    fs.mkdirSync(path.join(dir, REMOTE_WORK.staging), { recursive: true });
+    return spawnSync('sh', ['-c', `set -e && umask 077\n${evaluated(writer, stack)}\necho WRITER_DONE`], { cwd: dir, encoding: 'utf8' });
+  }
 
   test('writes every script the members run, byte for byte, 0600 under the umask the provisioner sets, and nothing else', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'host-scripts-'));
     try {
-      fs.mkdirSync(path.join(dir, REMOTE_WORK.staging), { recursive: true });
-      execFileSync('sh', ['-c', `set -e && umask 077\n${evaluated(tf.locals.etcd_host_scripts)}`], { cwd: dir });
+      const r = runWriter(dir);
+      expect({ status: r.status, stderr: r.stderr, done: r.stdout.includes('WRITER_DONE') }).toEqual({ status: 0, stderr: '', done: true });
       const staging = path.join(dir, REMOTE_WORK.staging);
       expect(fs.readdirSync(staging).sort()).toEqual([...MEMBER_SCRIPTS].sort());
       for (const name of MEMBER_SCRIPTS) {
@@ -36,8 +54,33 @@ describe('the host scripts local', () => {
     }
   });
 
+  test('reads the scripts from the asset, so the configuration holds no shell body (Terraform parses each of its strings as a template)', () => {
+    expect(writer.length).toBeLessThan(2000);
+    for (const name of MEMBER_SCRIPTS) expect(writer).toMatch(new RegExp(`\\$\\{file\\("assets/[^"]+/${name.replace('.', '\\.')}"\\)\\}`));
+  });
+
+  test('stops, before anything runs, when an asset differs from what was synthesized', () => {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'host-scripts-stack-'));
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'host-scripts-home-'));
+    try {
+      fs.cpSync(stackDir, copy, { recursive: true });
+      const assetOf = /\$\{file\("([^"]+\/provision\.sh)"\)\}/.exec(writer)?.[1];
+      expect(assetOf).toBeDefined();
+      fs.appendFileSync(path.join(copy, assetOf as string), 'echo edited after synth\n');
+      const r = runWriter(home, copy);
+      expect(r.status).toBe(1);
+      expect(r.stdout).not.toContain('WRITER_DONE');
+      expect(r.stderr).toContain("the host scripts Terraform read from the stack's assets");
+      expect(r.stderr).toContain('synthesize again');
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+
   test('ssh-step.sh, which runs on the applying machine, is not among them', () => {
     expect(MEMBER_SCRIPTS).not.toContain('ssh-step.sh');
-    expect(tf.locals.etcd_host_scripts).not.toContain('ssh-step.sh <<');
+    expect(writer).not.toContain('ssh-step.sh');
+    expect(execFileSync('ls', [HOST_SCRIPTS_DIR], { encoding: 'utf8' })).toContain('ssh-step.sh');
   });
 });

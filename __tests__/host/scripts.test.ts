@@ -9,6 +9,7 @@ import { ClusterSpec } from '../../src/config/types';
 import { readFileSync } from 'node:fs';
 import { REMOTE_WORK } from '../../src/host/layout';
 import { HOST_SCRIPTS, HOST_SCRIPTS_DIR, MEMBER_SCRIPTS } from '../../src/host/scripts';
+import { sha256Hex } from '../../src/private/sha256';
 import { terraformLiteral } from '../../src/private/terraform-literal';
 import { shellcheck, shellcheckAvailable } from '../helpers/shellcheck';
 import { bundleTexts, synthSpec, withSpec } from '../helpers/synth';
@@ -50,8 +51,17 @@ function inlineCommands(
   return out;
 }
 
-/** The stack's locals (every synthesized stack holds the host scripts' one). */
-const localsOf = (tf: object): Record<string, string> => (tf as { locals?: Record<string, string> }).locals ?? {};
+/**
+ * The stack's locals (every synthesized stack holds the host scripts' one), a host script read
+ * with `file()` from the stack's asset standing as its text (escaped like the rest, for asReceived).
+ */
+const localsOf = (tf: object): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries((tf as { locals?: Record<string, string> }).locals ?? {}).map(([k, v]) => [
+      k,
+      v.replace(/\$\{file\("assets\/[^"]+\/([a-z-]+\.sh)"\)\}/g, (_m, name: string) => terraformLiteral(readFileSync(join(HOST_SCRIPTS_DIR, name), 'utf8'))),
+    ]),
+  );
 
 const SPECS: Array<[string, ClusterSpec]> = [
   ['the default cluster', withSpec({})],
@@ -109,7 +119,8 @@ test('no shell body lives in the stack: Terraform only runs the host scripts, as
   const inline: string[] = [];
   for (const [, spec] of SPECS) {
     const tf = synthSpec(spec);
-    for (const r of Object.values(tf.resource.terraform_data)) inline.push(...inlineCommands(r as Parameters<typeof inlineCommands>[0], localsOf(tf)));
+    const locals = (tf as { locals?: Record<string, string> }).locals ?? {};
+    for (const r of Object.values(tf.resource.terraform_data)) inline.push(...inlineCommands(r as Parameters<typeof inlineCommands>[0], locals));
   }
   // The first contact: the work dir and a clean staging dir, then Terraform's emptied scripts swept.
   const staging =
@@ -125,14 +136,22 @@ test('no shell body lives in the stack: Terraform only runs the host scripts, as
   const bundleFile =
     /^cat >\S+\/staging\/(etcd\.service|etcd-snapshot\.(service|timer)|params\.env|membership\.env|manifest\.tsv) <<'ETCD_BUNDLE_FILE_END'\n[^]*\nETCD_BUNDLE_FILE_END$/;
   const strict = /^set -e && umask 077$/;
-  // The scripts the members run, written into staging: exactly the files, each in a quoted heredoc.
-  const scriptsWriter = MEMBER_SCRIPTS.map(
-    (name) =>
-      `cat >${REMOTE_WORK.staging}/${name} <<'ETCD_HOST_SCRIPT_END'\n${terraformLiteral(readFileSync(join(HOST_SCRIPTS_DIR, name), 'utf8'))}ETCD_HOST_SCRIPT_END`,
-  ).join('\n');
+  // The scripts the members run, written into staging: exactly the files, each in a quoted heredoc
+  // read from the stack's asset, then checked on the host against their sha256 at synth.
+  const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const staged = (name: string) => esc(`${REMOTE_WORK.staging}/${name}`);
+  const scriptsWriter = new RegExp(
+    '^' +
+      MEMBER_SCRIPTS.map(
+        (name) => `cat >${staged(name)} <<'ETCD_HOST_SCRIPT_END'\\n\\$\\{file\\("assets/[A-Za-z0-9_/-]+/${esc(name)}"\\)\\}ETCD_HOST_SCRIPT_END\\n`,
+      ).join('') +
+      "sha256sum --check --quiet --strict <<'ETCD_HOST_SCRIPT_SUMS' \\|\\| \\{ echo '[^\\n]*' >&2; exit 1; \\}\\n" +
+      MEMBER_SCRIPTS.map((name) => `${sha256Hex(readFileSync(join(HOST_SCRIPTS_DIR, name), 'utf8'))}  ${staged(name)}\\n`).join('') +
+      'ETCD_HOST_SCRIPT_SUMS$',
+  );
   expect(inline.length).toBeGreaterThan(20);
-  expect(inline.filter((c) => c !== scriptsWriter && ![staging, runScript, healthParams, bundleFile, strict].some((r) => r.test(c)))).toEqual([]);
-  expect(inline.filter((c) => c === scriptsWriter).length).toBe(3 * SPECS.length);
+  expect(inline.filter((c) => ![scriptsWriter, staging, runScript, healthParams, bundleFile, strict].some((r) => r.test(c)))).toEqual([]);
+  expect(inline.filter((c) => scriptsWriter.test(c)).length).toBe(3 * SPECS.length);
   expect(inline.filter((c) => healthParams.test(c)).length).toBe(SPECS.length);
 });
 
