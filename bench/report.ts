@@ -80,6 +80,8 @@ function opsNotes(r: OpsRow, summary: Summary): string {
     notes.push(`etcd's own part ${cell(r.etcdPart)}`);
     if (r.byRole?.leader) notes.push(`led before: ${sec(r.byRole.leader.median)} (${r.byRole.leader.n})`);
     if (r.byRole?.follower) notes.push(`did not lead: ${sec(r.byRole.follower.median)} (${r.byRole.follower.n})`);
+    const own = r.etcdPartByRole;
+    if (own?.leader && own.follower) notes.push(`etcd's own part, led before ${sec(own.leader.median)}, did not lead ${sec(own.follower.median)}`);
   }
   if (r.kind === 'pki-apply' && r.pki) {
     notes.push(r.pki.summary);

@@ -57,6 +57,8 @@ export interface OpsRow {
   readonly etcdPart: Spread | null;
   /** Restart floor: the median of the leader's restarts and of the others' (an election or not). */
   readonly byRole: { leader: Spread | null; follower: Spread | null } | null;
+  /** Restart floor: etcd's own part of the leader's restarts and of the others'. */
+  readonly etcdPartByRole: { leader: Spread | null; follower: Spread | null } | null;
   /** Plans: resources refreshed (median run). */
   readonly refreshed: number | null;
   /**
@@ -149,7 +151,18 @@ function scenarioRows(results: BenchResults): ScenarioRow[] {
 }
 
 const spreadOrNull = (values: number[]): Spread | null => (values.length > 0 ? spread(values) : null);
-const none = { etcdPart: null, byRole: null, refreshed: null, windows: null, writer: null, elections: null, pki: null, around: null, upload: null };
+const none = {
+  etcdPart: null,
+  byRole: null,
+  etcdPartByRole: null,
+  refreshed: null,
+  windows: null,
+  writer: null,
+  elections: null,
+  pki: null,
+  around: null,
+  upload: null,
+};
 
 function opsRows(results: BenchResults): OpsRow[] {
   const rows: OpsRow[] = [];
@@ -192,7 +205,9 @@ function opsRows(results: BenchResults): OpsRow[] {
       });
     } else if (restarts.length > 0) {
       const mid = medianRun(restarts, (r) => r.totalMs);
-      const role = (leader: boolean): Spread | null => spreadOrNull(restarts.filter((r) => r.wasLeader === leader).map((r) => r.totalMs));
+      const role = (leader: boolean, of: (r: (typeof restarts)[number]) => number = (r) => r.totalMs): Spread | null =>
+        spreadOrNull(restarts.filter((r) => r.wasLeader === leader).map(of));
+      const own = (r: (typeof restarts)[number]) => etcdPart(r.phases);
       rows.push({
         ...none,
         scenario,
@@ -204,6 +219,7 @@ function opsRows(results: BenchResults): OpsRow[] {
         medianRunTotal: mid.totalMs,
         etcdPart: spread(restarts.map((r) => etcdPart(r.phases))),
         byRole: { leader: role(true), follower: role(false) },
+        etcdPartByRole: { leader: role(true, own), follower: role(false, own) },
       });
     } else if (changes.length > 0) {
       const mid = medianRun(changes, (r) => r.applyMs);

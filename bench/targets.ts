@@ -277,6 +277,25 @@ function restartFloorStory(floor: OpsRow): string {
   return `The restart floor is ${s(floor.total.median)} (median of ${floor.total.n}), ${s(floor.etcdPart?.median ?? NaN)} of it etcd's own — what the host needs whatever restarts it: in the median run \`systemctl restart\` ${s(p.stop + p.start)} (etcd stopping ${s(p.stop)}: a leader hands its leadership over, etcd closes its servers and waits up to 1 s for its peer connections; starting until ready ${s(p.start)}), then ${s(p.health)} until the cluster answered healthy; the rest is the SSH session.${byRole}`;
 }
 
+/**
+ * etcd's own part of `restarts` restarts at the floor. A rolling change restarts every member once,
+ * the leader among them, and a leader's stop is etcd's longest (it hands its leadership over, then
+ * waits for its peer connections: the floor measures it on its own): one leader's restart and the
+ * others' when the floor saw both roles, else the median of all.
+ */
+export function etcdOwnPart(floor: OpsRow, restarts: number): { ms: number; text: string } {
+  const median = floor.etcdPart?.median ?? NaN;
+  const leader = floor.etcdPartByRole?.leader?.median;
+  const follower = floor.etcdPartByRole?.follower?.median;
+  if (restarts < 2 || leader === undefined || follower === undefined) {
+    return { ms: restarts * median, text: `etcd's own part of ${restarts === 1 ? 'the restart' : `${restarts} restarts`} (${restarts} × ${s(median)})` };
+  }
+  return {
+    ms: leader + (restarts - 1) * follower,
+    text: `etcd's own part of ${restarts} restarts, the leader's once (${s(leader)}: every rolling change restarts it, and its stop hands its leadership over) and the others' (${restarts - 1} × ${s(follower)})`,
+  };
+}
+
 /** What a change's apply needs at the very least besides etcd's restarts, measured in the same run. */
 export interface FixedPart {
   /** The PKI alone applying the same edit (its re-plan when the edit changes no certificate). */
@@ -298,9 +317,10 @@ export interface FixedPart {
  * for the design's own steps, against what they took.
  */
 export function designFloorStory(floor: OpsRow, restarts: number, bound: number, what: string, measured: number, fixed: FixedPart): string {
-  const etcd = floor.etcdPart?.median;
+  const median = floor.etcdPart?.median;
   const pki = fixed.pkiChange ?? fixed.pki;
-  if (!pki || etcd === undefined) return '';
+  if (!pki || median === undefined) return '';
+  const own = etcdOwnPart(floor, restarts);
   const parts = [
     fixed.pkiChange
       ? `the PKI alone applying the same edit (${s(pki.total.median)}, measured in the same rounds: refreshing every tls_ and local_ resource, then replacing the changed ones, ${pki.pki?.summary ?? '?'})`
@@ -312,12 +332,12 @@ export function designFloorStory(floor: OpsRow, restarts: number, bound: number,
       ? [`the private upload of the members' files (${s(fixed.uploadMs)}, measured in the same apply: ${PRIVATE_UPLOAD_WHY})`]
       : []),
     ...(fixed.healthMs !== undefined ? [`the final health check the stack ends with (${s(fixed.healthMs)}, measured in the same apply)`] : []),
-    `etcd's own part of ${restarts === 1 ? 'the restart' : `${restarts} restarts`} (${restarts} × ${s(etcd)})`,
+    own.text,
   ];
-  const least = pki.total.median + (fixed.installMs ?? 0) + (fixed.uploadMs ?? 0) + (fixed.healthMs ?? 0) + restarts * etcd;
+  const least = pki.total.median + (fixed.installMs ?? 0) + (fixed.uploadMs ?? 0) + (fixed.healthMs ?? 0) + own.ms;
   const verdict =
     least > bound
-      ? `beyond the bound (${s(bound)}) before ${fixed.uploadMs !== undefined || fixed.healthMs !== undefined ? 'the rest of the design runs' : 'any SSH step of the design runs'}: what the fixed design prescribes of Terraform and HashiCorp's providers, and what the hosts need, leave no room for ${what}`
+      ? `beyond the bound (${s(bound)}) before ${fixed.uploadMs !== undefined || fixed.healthMs !== undefined ? 'the rest of the design runs' : 'any SSH step of the design runs'}: what the fixed design prescribes of Terraform and HashiCorp's providers, and what the hosts need, leave no room for ${what}, which took ${s(measured - least)}`
       : `within the bound (${s(bound)}), which leaves ${s(bound - least)} for ${what}; they took ${s(measured - least)}`;
   return ` No apply of this stack can take less than ${parts.slice(0, -1).join(', ')} plus ${parts[parts.length - 1]}: ${s(least)}, ${verdict}.`;
 }

@@ -10,7 +10,7 @@ import { BenchResults, ChangeRun, PkiApplyRun, ReplanRun, RestartFloorRun } from
 import { parseRestartFigures, restartPhases } from '../../bench/restart-phases';
 import { SCENARIOS } from '../../bench/scenarios';
 import { summarize } from '../../bench/summary';
-import { designFloorStory, TARGETS } from '../../bench/targets';
+import { designFloorStory, etcdOwnPart, TARGETS } from '../../bench/targets';
 import { checkWriter } from '../../bench/change-bench';
 import { TimedLine } from '../../bench/timed-process';
 import { synthSpec } from '../helpers/synth';
@@ -325,7 +325,7 @@ describe('targets of plans, restarts and changes', () => {
       "No apply of this stack can take less than the re-plan of its PKI alone (1.32 s: every apply refreshes those resources first) plus etcd's own part of the restart (1 × 1.30 s): 2.62 s, beyond the bound (2.25 s) before any SSH step of the design runs",
     );
     expect(target(TARGETS.renewal).note).toContain(
-      "plus etcd's own part of 3 restarts (3 × 1.30 s): 5.22 s, within the bound (6.50 s), which leaves 1.28 s for the SSH steps; they took 14.78 s.",
+      "plus etcd's own part of 3 restarts, the leader's once (1.40 s: every rolling change restarts it, and its stop hands its leadership over) and the others' (2 × 1.25 s): 5.22 s, within the bound (6.50 s), which leaves 1.28 s for the SSH steps; they took 14.78 s.",
     );
     const without = summarize({ ...RESULTS, lab: { ...RESULTS.lab, replans: RESULTS.lab.replans.filter((r) => r.scenario !== SCENARIOS.pkiPlan) } });
     expect(without.targets.find((t) => t.target === TARGETS.change)!.note).not.toContain('No apply of this stack');
@@ -346,7 +346,7 @@ describe('targets of plans, restarts and changes', () => {
     expect(note(TARGETS.change)).toContain(
       "No apply of this stack can take less than the PKI alone applying the same edit (1.42 s, measured in the same rounds: refreshing every tls_ and local_ resource, then replacing the changed ones, 3 added, 0 changed, 3 destroyed) plus etcd's own part of the restart (1 × 1.30 s): 2.72 s, beyond the bound (2.25 s) before any SSH step of the design runs",
     );
-    expect(note(TARGETS.renewal)).toContain('(3 × 1.30 s): 6.32 s, within the bound (6.50 s), which leaves 0.18 s for the SSH steps; they took 13.68 s.');
+    expect(note(TARGETS.renewal)).toContain('(2 × 1.25 s): 6.32 s, within the bound (6.50 s), which leaves 0.18 s for the SSH steps; they took 13.68 s.');
     // The upgrade changes no certificate: it keeps the PKI's re-plan.
     expect(note(TARGETS.change)).not.toContain('re-plan of its PKI alone (');
     const row = withPki.ops.find((r) => r.scenario === SCENARIOS.pkiRenewal)!;
@@ -361,7 +361,7 @@ describe('targets of plans, restarts and changes', () => {
     const pki = summary.ops.find((r) => r.scenario === SCENARIOS.pkiPlan)!;
     const note = designFloorStory(floor, 3, 6500, 'the SSH steps', 9000, { pki, installMs: 1400 });
     expect(note).toBe(
-      " No apply of this stack can take less than the re-plan of its PKI alone (1.32 s: every apply refreshes those resources first), the new release onto the hosts (1.40 s: the deploy floor's install phase, download, check and extract on every host at once) plus etcd's own part of 3 restarts (3 × 1.30 s): 6.62 s, beyond the bound (6.50 s) before any SSH step of the design runs: what the fixed design prescribes of Terraform and HashiCorp's providers, and what the hosts need, leave no room for the SSH steps.",
+      " No apply of this stack can take less than the re-plan of its PKI alone (1.32 s: every apply refreshes those resources first), the new release onto the hosts (1.40 s: the deploy floor's install phase, download, check and extract on every host at once) plus etcd's own part of 3 restarts, the leader's once (1.40 s: every rolling change restarts it, and its stop hands its leadership over) and the others' (2 × 1.25 s): 6.62 s, beyond the bound (6.50 s) before any SSH step of the design runs: what the fixed design prescribes of Terraform and HashiCorp's providers, and what the hosts need, leave no room for the SSH steps, which took 2.38 s.",
     );
     expect(designFloorStory(floor, 3, 6500, 'the SSH steps', 9000, {})).toBe('');
   });
@@ -384,7 +384,7 @@ describe('targets of plans, restarts and changes', () => {
       "the private upload of the members' files (0.28 s, measured in the same apply: two SSH sessions per member before its script runs",
     );
     expect(note(TARGETS.renewal)).toContain(
-      "the final health check the stack ends with (0.20 s, measured in the same apply) plus etcd's own part of 3 restarts (3 × 1.30 s): 6.80 s, beyond the bound (6.50 s) before the rest of the design runs",
+      "the final health check the stack ends with (0.20 s, measured in the same apply) plus etcd's own part of 3 restarts, the leader's once (1.40 s: every rolling change restarts it, and its stop hands its leadership over) and the others' (2 × 1.25 s): 6.80 s, beyond the bound (6.50 s) before the rest of the design runs",
     );
     expect(note(TARGETS.change)).toContain('(0.21 s, measured in the same apply');
     expect(note(TARGETS.change)).toContain('leave no room for the rest (the member script and its health gate, the join check)');
@@ -419,5 +419,42 @@ describe('targets of plans, restarts and changes', () => {
     // Results from before the elections were counted say nothing of them.
     expect(md).not.toMatch(/one-member change[^\n]*leader elections/);
     expect(md).toContain('The rolling upgrade did not run (`--quick` leaves it out).');
+  });
+});
+
+describe("etcd's own part of a rolling change's restarts", () => {
+  const spreadOf = (median: number) => ({ n: 3, median, min: median, max: median });
+  const floorRow = (byRole: boolean) =>
+    ({
+      scenario: SCENARIOS.restartFloor,
+      kind: 'restart-floor',
+      members: 1,
+      total: spreadOf(1200),
+      phaseOrder: [],
+      phases: {},
+      medianRunTotal: 1200,
+      etcdPart: spreadOf(900),
+      byRole: null,
+      etcdPartByRole: byRole ? { leader: spreadOf(1400), follower: spreadOf(800) } : null,
+      refreshed: null,
+      windows: null,
+      writer: null,
+      elections: null,
+      pki: null,
+      around: null,
+      upload: null,
+    }) as Parameters<typeof etcdOwnPart>[0];
+
+  it("counts the leader's restart once and the others' for the rest, when the floor saw both roles", () => {
+    expect(etcdOwnPart(floorRow(true), 3)).toEqual({
+      ms: 1400 + 2 * 800,
+      text: "etcd's own part of 3 restarts, the leader's once (1.40 s: every rolling change restarts it, and its stop hands its leadership over) and the others' (2 × 0.80 s)",
+    });
+    expect(etcdOwnPart(floorRow(true), 5).ms).toBe(1400 + 4 * 800);
+  });
+
+  it('keeps the median of all restarts for one restart, or when a role was not seen', () => {
+    expect(etcdOwnPart(floorRow(true), 1)).toEqual({ ms: 900, text: "etcd's own part of the restart (1 × 0.90 s)" });
+    expect(etcdOwnPart(floorRow(false), 3)).toEqual({ ms: 2700, text: "etcd's own part of 3 restarts (3 × 0.90 s)" });
   });
 });

@@ -325,6 +325,7 @@ describe('what the cores allow', () => {
     medianRunTotal: totalMs,
     etcdPart: null,
     byRole: null,
+    etcdPartByRole: null,
     refreshed: null,
     windows: null,
     writer: null,
