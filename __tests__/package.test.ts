@@ -117,9 +117,11 @@ describe('the npm package', () => {
     }
     expect(new Set(compared)).toEqual(new Set(readdirSync(scriptsDir).filter((n) => n.endsWith('.sh'))));
     // The scripts the members run, as each member's provisioner writes them on its host: the stack's
-    // one local writes each from the asset (quoted heredocs of `file()`), then checks its sha256.
+    // one local decodes each from the asset (`filebase64()`), then checks its sha256.
     const writer = tf.locals.etcd_host_scripts as string;
-    const written = [...writer.matchAll(/(?:^|\n)cat >\S+\/staging\/(\S+) <<'ETCD_HOST_SCRIPT_END'\n\$\{file\("([^"]+)"\)\}ETCD_HOST_SCRIPT_END(?=\n|$)/g)];
+    const written = [...writer.matchAll(/(?:^|\n)printf '%s' '\$\{filebase64\("([^"]+)"\)\}' \| base64 -d >\S+\/staging\/(\S+)(?=\n|$)/g)].map(
+      ([all, file, name]) => [all, name, file],
+    );
     expect(written.map((m) => m[1]).sort()).toEqual(compared.filter((n) => n !== 'ssh-step.sh').sort());
     for (const [, name, file] of written) {
       expect({ name, file: dirname(join(stackDir, file)) }).toEqual({ name, file: assetDir });

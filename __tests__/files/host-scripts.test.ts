@@ -1,6 +1,6 @@
 /**
  * The members' host scripts travel in their provisioner's last script, from one Terraform local
- * that reads them from the stack's asset (`file()`): run as Terraform evaluates it, it writes
+ * that reads them from the stack's asset (`filebase64()`): run as Terraform evaluates it, it writes
  * exactly the scripts the members run, byte for byte, private to the SSH user, and stops when they
  * are not the ones synthesized; ssh-step.sh (the applying machine's) stays in the asset only.
  */
@@ -13,18 +13,17 @@ import { HOST_SCRIPTS_DIR, MEMBER_SCRIPTS } from '../../src/host/scripts';
 import { synthStackDir } from '../helpers/synth';
 
 /**
- * The local as Terraform evaluates it where it runs (the stack's directory): `${file("P")}` is the
- * file's text, `$${` and `%%{` stand for `${` and `%{`; no other expression may appear.
+ * The local as Terraform evaluates it where it runs (the stack's directory): `${filebase64("P")}`
+ * is the file's content in base64, `$${` and `%%{` stand for `${` and `%{`; no other expression
+ * may appear.
  */
 function evaluated(template: string, stackDir: string): string {
-  const withFiles = template.replace(/\$\{file\("([^"]+)"\)\}/g, (_m, p: string) => `\u0000${fs.readFileSync(path.join(stackDir, p), 'utf8')}\u0000`);
-  // Outside the files' texts (between NULs), no expression is left.
-  const outside = withFiles.split('\u0000').filter((_part, i) => i % 2 === 0);
-  for (const part of outside) expect(part).not.toMatch(/(^|[^$])\$\{|(^|[^%])%\{/);
-  return withFiles
-    .split('\u0000')
-    .map((part, i) => (i % 2 === 0 ? part.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{') : part))
-    .join('');
+  const outside = template.replace(/\$\{filebase64\("[^"]+"\)\}/g, '');
+  expect(outside).not.toMatch(/(^|[^$])\$\{|(^|[^%])%\{/);
+  return template
+    .replace(/\$\$\{/g, '${')
+    .replace(/%%\{/g, '%{')
+    .replace(/\$\{filebase64\("([^"]+)"\)\}/g, (_m, p: string) => fs.readFileSync(path.join(stackDir, p)).toString('base64'));
 }
 
 describe('the host scripts local', () => {
@@ -56,7 +55,26 @@ describe('the host scripts local', () => {
 
   test('reads the scripts from the asset, so the configuration holds no shell body (Terraform parses each of its strings as a template)', () => {
     expect(writer.length).toBeLessThan(2000);
-    for (const name of MEMBER_SCRIPTS) expect(writer).toMatch(new RegExp(`\\$\\{file\\("assets/[^"]+/${name.replace('.', '\\.')}"\\)\\}`));
+    for (const name of MEMBER_SCRIPTS)
+      expect(writer).toMatch(new RegExp(`'\\$\\{filebase64\\("assets/[^"]+/${name.replace('.', '\\.')}"\\)\\}' \\| base64 -d >`));
+  });
+
+  test('a line of a script can neither end its text early nor run as a command: the texts travel as base64 in single quotes', () => {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'host-scripts-stack-'));
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'host-scripts-home-'));
+    try {
+      fs.cpSync(stackDir, copy, { recursive: true });
+      const assetOf = /\$\{filebase64\("([^"]+\/lib\.sh)"\)\}/.exec(writer)?.[1] as string;
+      const canary = path.join(home, 'INJECTED');
+      // What would end a quoted heredoc, or a single-quoted string, and run a command after it.
+      fs.appendFileSync(path.join(copy, assetOf), `ETCD_HOST_SCRIPT_END\ntouch ${canary}\n'; touch ${canary}; '\n`);
+      const r = runWriter(home, copy);
+      expect(r.status).toBe(1);
+      expect(fs.existsSync(canary)).toBe(false);
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+      fs.rmSync(home, { recursive: true, force: true });
+    }
   });
 
   test('stops, before anything runs, when an asset differs from what was synthesized', () => {
@@ -64,7 +82,7 @@ describe('the host scripts local', () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'host-scripts-home-'));
     try {
       fs.cpSync(stackDir, copy, { recursive: true });
-      const assetOf = /\$\{file\("([^"]+\/provision\.sh)"\)\}/.exec(writer)?.[1];
+      const assetOf = /\$\{filebase64\("([^"]+\/provision\.sh)"\)\}/.exec(writer)?.[1];
       expect(assetOf).toBeDefined();
       fs.appendFileSync(path.join(copy, assetOf as string), 'echo edited after synth\n');
       const r = runWriter(home, copy);

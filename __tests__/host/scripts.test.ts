@@ -10,7 +10,6 @@ import { readFileSync } from 'node:fs';
 import { REMOTE_WORK } from '../../src/host/layout';
 import { HOST_SCRIPTS, HOST_SCRIPTS_DIR, MEMBER_SCRIPTS } from '../../src/host/scripts';
 import { sha256Hex } from '../../src/private/sha256';
-import { terraformLiteral } from '../../src/private/terraform-literal';
 import { shellcheck, shellcheckAvailable } from '../helpers/shellcheck';
 import { bundleTexts, synthSpec, withSpec } from '../helpers/synth';
 
@@ -53,13 +52,13 @@ function inlineCommands(
 
 /**
  * The stack's locals (every synthesized stack holds the host scripts' one), a host script read
- * with `file()` from the stack's asset standing as its text (escaped like the rest, for asReceived).
+ * with `filebase64()` from the stack's asset standing as its base64.
  */
 const localsOf = (tf: object): Record<string, string> =>
   Object.fromEntries(
     Object.entries((tf as { locals?: Record<string, string> }).locals ?? {}).map(([k, v]) => [
       k,
-      v.replace(/\$\{file\("assets\/[^"]+\/([a-z-]+\.sh)"\)\}/g, (_m, name: string) => terraformLiteral(readFileSync(join(HOST_SCRIPTS_DIR, name), 'utf8'))),
+      v.replace(/\$\{filebase64\("assets\/[^"]+\/([a-z-]+\.sh)"\)\}/g, (_m, name: string) => readFileSync(join(HOST_SCRIPTS_DIR, name)).toString('base64')),
     ]),
   );
 
@@ -136,15 +135,13 @@ test('no shell body lives in the stack: Terraform only runs the host scripts, as
   const bundleFile =
     /^cat >\S+\/staging\/(etcd\.service|etcd-snapshot\.(service|timer)|params\.env|membership\.env|manifest\.tsv) <<'ETCD_BUNDLE_FILE_END'\n[^]*\nETCD_BUNDLE_FILE_END$/;
   const strict = /^set -e && umask 077$/;
-  // The scripts the members run, written into staging: exactly the files, each in a quoted heredoc
-  // read from the stack's asset, then checked on the host against their sha256 at synth.
+  // The scripts the members run, written into staging: exactly the files, each decoded from the
+  // stack's asset read as base64, then checked on the host against their sha256 at synth.
   const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const staged = (name: string) => esc(`${REMOTE_WORK.staging}/${name}`);
   const scriptsWriter = new RegExp(
     '^' +
-      MEMBER_SCRIPTS.map(
-        (name) => `cat >${staged(name)} <<'ETCD_HOST_SCRIPT_END'\\n\\$\\{file\\("assets/[A-Za-z0-9_/-]+/${esc(name)}"\\)\\}ETCD_HOST_SCRIPT_END\\n`,
-      ).join('') +
+      MEMBER_SCRIPTS.map((name) => `printf '%s' '\\$\\{filebase64\\("assets/[A-Za-z0-9_/-]+/${esc(name)}"\\)\\}' \\| base64 -d >${staged(name)}\\n`).join('') +
       "sha256sum --check --quiet --strict <<'ETCD_HOST_SCRIPT_SUMS' \\|\\| \\{ echo '[^\\n]*' >&2; exit 1; \\}\\n" +
       MEMBER_SCRIPTS.map((name) => `${sha256Hex(readFileSync(join(HOST_SCRIPTS_DIR, name), 'utf8'))}  ${staged(name)}\\n`).join('') +
       'ETCD_HOST_SCRIPT_SUMS$',
