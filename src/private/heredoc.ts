@@ -8,16 +8,8 @@ import { terraformLiteral } from './terraform-literal';
  * here, at synth).
  */
 export function heredocWrite(path: string, body: string, end: string): string {
-  return heredocWriteOf(path, body, body, end);
-}
-
-/**
- * Like `heredocWrite`, for a `body` that is a Terraform expression (e.g. `${file(...)}`) which
- * evaluates to `text`: the checks run on `text`.
- */
-export function heredocWriteOf(path: string, body: string, text: string, end: string): string {
   if (!/^[A-Z][A-Z0-9_]*$/.test(end)) throw new Error(`not a heredoc delimiter: ${end}`);
-  if (!text.endsWith('\n')) throw new Error(`the text for ${path} must end with a newline to travel in a heredoc`);
-  if (text.split('\n').includes(end)) throw new Error(`the text for ${path} holds the line ${end}, which would end its heredoc early`);
+  if (!body.endsWith('\n')) throw new Error(`the text for ${path} must end with a newline to travel in a heredoc`);
+  if (body.split('\n').includes(end)) throw new Error(`the text for ${path} holds the line ${end}, which would end its heredoc early`);
   return `${terraformLiteral(`cat >${shellCommand([path])} <<'${end}'`)}\n${body}${end}`;
 }
