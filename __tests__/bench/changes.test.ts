@@ -424,26 +424,12 @@ describe('targets of plans, restarts and changes', () => {
 
 describe("etcd's own part of a rolling change's restarts", () => {
   const spreadOf = (median: number) => ({ n: 3, median, min: median, max: median });
-  const floorRow = (byRole: boolean) =>
-    ({
-      scenario: SCENARIOS.restartFloor,
-      kind: 'restart-floor',
-      members: 1,
-      total: spreadOf(1200),
-      phaseOrder: [],
-      phases: {},
-      medianRunTotal: 1200,
-      etcdPart: spreadOf(900),
-      byRole: null,
-      etcdPartByRole: byRole ? { leader: spreadOf(1400), follower: spreadOf(800) } : null,
-      refreshed: null,
-      windows: null,
-      writer: null,
-      elections: null,
-      pki: null,
-      around: null,
-      upload: null,
-    }) as Parameters<typeof etcdOwnPart>[0];
+  const measured = summarize(RESULTS).ops.find((r) => r.scenario === SCENARIOS.restartFloor)!;
+  const floorRow = (byRole: boolean) => ({
+    ...measured,
+    etcdPart: spreadOf(900),
+    etcdPartByRole: byRole ? { leader: spreadOf(1400), follower: spreadOf(800) } : null,
+  });
 
   it("counts the leader's restart once and the others' for the rest, when the floor saw both roles", () => {
     expect(etcdOwnPart(floorRow(true), 3)).toEqual({
