@@ -1,5 +1,5 @@
 /**
- * The synthesized JSON checked by terraform itself against HashiCorp's real tls, null and local
+ * The synthesized JSON checked by terraform itself against HashiCorp's real tls and local
  * providers (built from their Go modules into a filesystem mirror): `init` + `validate`
  * (toBeValidTerraform) and `plan` (toPlanSuccessfully). A single object where a block list is
  * expected, a misspelled argument or a connection without host would fail here even though the

@@ -6,7 +6,7 @@ import { ensureProviderMirror } from '../toolchain/providers';
  * - Debian tools: as root on a Debian machine, missing ones are installed (loudly) so that
  *   `npm test` works on a fresh clone; elsewhere the tests that need them skip loudly, and fail
  *   under CI=true.
- * - HashiCorp's tls, null and local providers, built from their Go modules into the cached
+ * - HashiCorp's tls and local providers, built from their Go modules into the cached
  *   filesystem mirror (toolchain/providers.ts), so that parallel workers do not race to build it.
  */
 const TOOLS: Record<string, string> = { shellcheck: 'shellcheck', bats: 'bats' };

@@ -171,9 +171,7 @@ export function renderMarkdown(results: BenchResults, summary: Summary, chartFil
       '',
       labTable(summary),
       '',
-      (results.lab.providers ?? 'unknown') === 'stand-in'
-        ? "Providers: the repository's stand-ins for hashicorp/tls, null and local (test doubles: node processes; the tls one generates keys one at a time), not HashiCorp's."
-        : `Providers: ${results.lab.providers ?? 'unknown'}, the same for both engines. Engine: Terraform ${m.terraform} for every scenario but "deploy 3 (OpenTofu)", which ran OpenTofu ${m.tofu ?? '(version not recorded)'}.`,
+      `Providers: ${results.lab.providers ?? 'unknown'}, the same for both engines. Engine: Terraform ${m.terraform} for every scenario but "deploy 3 (OpenTofu)", which ran OpenTofu ${m.tofu ?? '(version not recorded)'}.`,
       '',
     );
   }

@@ -181,8 +181,8 @@ export interface LabRound {
 
 export interface LabResults {
   /**
-   * Which providers produced the figures, e.g. "hashicorp/tls 4.1.0, null 3.2.4, local 2.6.1
-   * (built from their Go modules)"; "stand-in" in results from before the real providers.
+   * Which providers produced the figures, e.g. "hashicorp/tls 4.1.0, hashicorp/local 2.9.0 (built
+   * from their Go modules)".
    */
   readonly providers: string;
   readonly rounds: LabRound[];

@@ -197,7 +197,7 @@ const RESULTS: BenchResults = {
     ],
   },
   lab: {
-    providers: 'stand-in',
+    providers: 'hashicorp/tls 4.1.0, hashicorp/local 2.9.0 (built from their Go modules)',
     rounds: [],
     deploys: [1, 2, 3].flatMap((round) => [
       deployRun(SCENARIOS.deploy3, 3, round, 6000 + round * 100, {
@@ -275,6 +275,7 @@ describe('summary and report', () => {
     expect(md).toContain(`| ${TARGETS.synth} | 3.81× (0.80 s vs 0.21 s) | **not met** |`);
     expect(md).toContain(`| ${TARGETS.replan} | — | **not measured** |`);
     expect(md).toContain('![synth and deploy times](results.png)');
+    expect(md).toContain('Providers: hashicorp/tls 4.1.0, hashicorp/local 2.9.0 (built from their Go modules), the same for both engines.');
   });
 });
 

@@ -9,7 +9,7 @@ import { run, RunResult } from './run';
 
 /**
  * Deploys the synthesized stack onto a lab with a real engine: the Terraform CLI on the PATH, or
- * OpenTofu built from its Go module. Providers are HashiCorp's tls, null and local, built from
+ * OpenTofu built from its Go module. Providers are HashiCorp's tls and local, built from
  * their Go modules into a filesystem mirror (toolchain/providers.ts), for both engines.
  */
 export type Engine = 'terraform' | 'tofu';
