@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { Lab } from '../../test-doubles/lab/lab';
 import { LabDeployment } from '../../test-doubles/lab/deploy';
 import { ClusterSpec } from '../../src/config/types';
+import { LOCK_NAME } from '../../src/host/params';
 import {
   clientUrl,
   deployed,
@@ -45,6 +46,12 @@ async function expectWritesKept(d: LabDeployment, w: WriterReport, endpoints: st
   expect(keys.has(writerKey(w.lastKey))).toBe(true);
 }
 
+/** The lab host's second address (the connection changes add it): .11 → .111. */
+const second = (address: string): string => address.replace(/\.(\d+)$/, (_, n) => `.${Number(n) + 100}`);
+
+/** What a plan changes of e1's and e2's resources. */
+const ofE1E2 = (p: ReturnType<typeof planned>): string[] => [...p.replaced, ...p.destroyed, ...p.updated].filter((a) => /_e[12](_|$)|\["e[12]"\]/.test(a));
+
 const stateList = async (d: LabDeployment): Promise<string[]> => (await d.terraform(['state', 'list'])).stdout.split('\n').filter(Boolean);
 
 describeLab('connection changes', () => {
@@ -55,7 +62,7 @@ describeLab('connection changes', () => {
     // sshd also on port 2222, and a second address per host for sshHost.
     for (const h of lab.hosts) {
       await onHost(lab, h.name, "printf 'Port 22\\nPort 2222\\n' >>/etc/ssh/sshd_config && systemctl restart ssh");
-      execFileSync('ip', ['-n', h.netns, 'addr', 'add', `${h.address.replace(/\.(\d+)$/, (_, n) => `.${Number(n) + 100}`)}/24`, 'dev', 'eth0']);
+      execFileSync('ip', ['-n', h.netns, 'addr', 'add', `${second(h.address)}/24`, 'dev', 'eth0']);
     }
   }, 900_000);
   afterAll(async () => lab?.down(), 120_000);
@@ -65,10 +72,7 @@ describeLab('connection changes', () => {
     const pids = await etcdProcesses(lab, names(3));
     for (const [what, spec] of [
       ['ssh.port 22 → 2222', { ...d.spec, ssh: { ...d.spec.ssh, port: 2222 } }],
-      [
-        'sshHost → second addresses',
-        { ...d.spec, members: d.spec.members.map((m) => ({ ...m, sshHost: m.address.replace(/\.(\d+)$/, (_, n) => `.${Number(n) + 100}`) })) },
-      ],
+      ['sshHost → second addresses', { ...d.spec, members: d.spec.members.map((m) => ({ ...m, sshHost: second(m.address) })) }],
     ] as Array<[string, ClusterSpec]>) {
       d.synth(spec);
       const plan = await d.plan();
@@ -104,6 +108,82 @@ describeLab('connection changes', () => {
     expectTerraformOk(await d.apply(), 'set back');
     expect(await memberIds(d)).toEqual(ids);
     expect(await etcdProcesses(lab, names(3))).toEqual(pids);
+    expect((await d.plan()).code).toBe(0);
+  }, 600_000);
+
+  // A member's identity (its address, its name) is the one edit that may replace it, and then as
+  // a leave followed by a learner join (README: "a member's address or name").
+  test("identity changes: a member's new address replaces it: it leaves, joins again as a learner at the new address; the others keep ids and processes, writes continue", async () => {
+    const ids = await memberIds(d);
+    const pids = await etcdProcesses(lab, ['e1', 'e2']);
+    const e3 = lab.hosts[2];
+    const moved = second(e3.address);
+    // As on a re-addressed host, e3 now talks to its peers from the new address: etcd checks a
+    // peer certificate's IP SANs (or what its DNS names resolve to) against where a connection comes from.
+    execFileSync('ip', ['-n', e3.netns, 'route', 'replace', e3.address.replace(/\.\d+$/, '.0/24'), 'dev', 'eth0', 'scope', 'link', 'src', moved]);
+    const endpoints = [...urls(lab, ['e1', 'e2']), `https://${moved}:2379`];
+    const writer = await startWriter(d, urls(lab, ['e1', 'e2']));
+    d.synth({ ...d.spec, members: d.spec.members.map((m) => (m.name === 'e3' ? { ...m, address: moved } : m)) });
+    const p = planned((await d.plan()).stdout);
+    log(`[identity changes] address of e3: plan ${JSON.stringify(p)}`);
+    expect(p.replaced).toContain('terraform_data.etcd_membership["e3"]');
+    expect(ofE1E2(p)).toEqual([]);
+    const r = await d.apply();
+    const w = await writer.stop();
+    logWrites('address of e3 changed', r.ms, w);
+    expectTerraformOk(r);
+    log(hostLines(r.stdout).join('\n'));
+    expect(r.stdout).toContain('[etcd-ops e3] etcd on e3 stopped and disabled; data not deleted');
+    expect(r.stdout).toContain(`[etcd-ops e3] adding e3 (https://${moved}:2380) as a learner`);
+    expect(r.stdout).toMatch(/\[etcd-ops e3\] promoted e3 \([0-9a-f]+\) to a voting member/);
+    const after = await memberIds(d, endpoints);
+    expect(Object.keys(after).sort()).toEqual(names(3));
+    expect({ e1: after.e1, e2: after.e2 }).toEqual({ e1: ids.e1, e2: ids.e2 });
+    expect(after.e3).not.toBe(ids.e3);
+    const list = (await d.etcdctl(['member', 'list', '-w', 'simple'], endpoints)).stdout;
+    expect(list).toContain(`, e3, https://${moved}:2380, https://${moved}:2379`);
+    expect(await etcdProcesses(lab, ['e1', 'e2'])).toEqual(pids);
+    expect(await onHost(lab, 'e3', 'ls -d /var/lib/etcd.removed-*/member/snap | wc -l')).toBe('1');
+    expectWritesFlowed(w);
+    await expectWritesKept(d, w, endpoints);
+    expect((await d.plan()).code).toBe(0);
+  }, 600_000);
+
+  test('identity changes: a member renamed on the same host leaves under its old name and joins under its new one; the others keep ids and processes, writes continue', async () => {
+    const endpoints = [...urls(lab, ['e1', 'e2']), `https://${d.spec.members[2].address}:2379`];
+    const ids = await memberIds(d, endpoints);
+    const pids = await etcdProcesses(lab, ['e1', 'e2']);
+    const writer = await startWriter(d, urls(lab, ['e1', 'e2']));
+    d.synth({ ...d.spec, members: d.spec.members.map((m) => (m.name === 'e3' ? { ...m, name: 'e3b' } : m)) });
+    const p = planned((await d.plan()).stdout);
+    log(`[identity changes] e3 renamed e3b: plan ${JSON.stringify(p)}`);
+    expect(p.destroyed).toContain('terraform_data.etcd_membership["e3"]');
+    expect(p.created).toContain('terraform_data.etcd_membership["e3b"]');
+    expect(ofE1E2(p)).toEqual([]);
+    // Terraform does not order e3's leave before e3b's provisioning (both start at once): the
+    // cluster lock held for a while from the controller keeps e3 from leaving, so e3b meets e3's
+    // stamp on the host and must wait for the handover.
+    const held = d.etcdctl(['lock', LOCK_NAME, 'sleep', '8'], endpoints);
+    for (let i = 0; i < 50 && (await d.etcdctl(['get', '--prefix', LOCK_NAME, '--keys-only'], endpoints)).stdout.trim() === ''; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    const r = await d.apply();
+    expect((await held).code).toBe(0);
+    const w = await writer.stop();
+    logWrites('e3 renamed e3b', r.ms, w);
+    log(hostLines(r.stdout).join('\n'));
+    expectTerraformOk(r);
+    expect(r.stdout).toContain('[etcd-ops e3] etcd on e3 stopped and disabled; data not deleted');
+    expect(r.stdout).toContain('[etcd-deploy e3b] host e3 holds member e3 of this cluster: waiting up to 120 s for it to leave');
+    expect(r.stdout).toContain('[etcd-deploy e3b] e3 left host e3');
+    expect(r.stdout).toMatch(/\[etcd-ops e3b\] adding e3b \(https:\/\/[0-9.]+:2380\) as a learner/);
+    const after = await memberIds(d, endpoints);
+    expect(Object.keys(after).sort()).toEqual(['e1', 'e2', 'e3b']);
+    expect({ e1: after.e1, e2: after.e2 }).toEqual({ e1: ids.e1, e2: ids.e2 });
+    expect(await etcdProcesses(lab, ['e1', 'e2'])).toEqual(pids);
+    expect(await onHost(lab, 'e3', 'ls -d /var/lib/etcd.removed-*/member/snap | wc -l')).toBe('2');
+    expectWritesFlowed(w);
+    await expectWritesKept(d, w, endpoints);
     expect((await d.plan()).code).toBe(0);
   }, 600_000);
 });

@@ -98,12 +98,34 @@ refused_before_changing_anything() {
   [[ "$output" == *"it holds member e2 of another cluster (id 0badc0de-0000-4000-8000-000000000000, data in $SANDBOX/data; this cluster is 6f1c2a9e-0d7b-4e4a-9c1e-3b5d7f9a1c2e)"* ]]
 }
 
-@test "preflight: a host holding another member of this cluster is refused: remove that one first" {
+@test "preflight: a host holding another member of this cluster that does not leave is refused after HEALTH_SECONDS: remove that one first" {
   running
   sed -i 's/^STAMP_MEMBER_NAME=.*/STAMP_MEMBER_NAME=e9/' "$SANDBOX/state/member.env"
   provision
   refused_before_changing_anything
-  [[ "$output" == *"it holds member e9 of this cluster: remove e9 first (remove: true), then add e2"* ]]
+  [[ "$output" == *"holds member e9 of this cluster: waiting up to 3 s for it to leave"* ]]
+  [[ "$output" == *"it holds member e9 of this cluster, which did not leave within 3 s: remove e9 first (remove: true), then add e2"* ]]
+}
+
+@test "preflight: a host handed over in the same apply (renamed member, or a deleted entry's host) waits for the old member to leave, then provisions" {
+  running
+  sed -i 's/^STAMP_MEMBER_NAME=.*/STAMP_MEMBER_NAME=e9/' "$SANDBOX/state/member.env"
+  # e9's leave, a step of its own: etcd stopped, the data dir archived, the stamp dropped last.
+  (
+    sleep 0.6
+    rm -f "$SANDBOX/active" "$SANDBOX/pgrep" "$SANDBOX/ss-2379" "$SANDBOX/show-MainPID"
+    mv "$SANDBOX/data" "$SANDBOX/data.removed-1"
+    rm -f "$SANDBOX/state/member.env"
+  ) &
+  provision
+  wait
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"holds member e9 of this cluster: waiting up to 3 s for it to leave"* ]]
+  [[ "$output" == *"e9 left host $(hostname)"* ]]
+  [[ "$output" == *"installed etcd 3.6.14 into $SANDBOX/bin"* ]]
+  [[ "$output" == *"not started yet: its join step starts it"* ]]
+  [ "$(cat "$SANDBOX/pki/etcd/server.crt")" = "server v1" ]
+  [ -d "$SANDBOX/data.removed-1/member" ]
 }
 
 @test "preflight: a renamed unit or a moved data dir of a running member is refused, saying how to go back" {

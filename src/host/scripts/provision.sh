@@ -34,19 +34,41 @@ cmdline_of() {
   { tr '\0' ' ' <"/proc/$1/cmdline"; } 2>/dev/null | cut -c 1-160 || true
 }
 
+# read_stamp: the host's member stamp into STAMP_* (the caller declares them local); fails when
+# there is none (any more: a leaving member drops it).
+read_stamp() {
+  local text
+  text="$(cat -- "$MEMBER_STAMP" 2>/dev/null)" || return 1
+  # shellcheck source=/dev/null
+  . /dev/stdin <<<"$text"
+}
+
+# await_handover: a host whose stamp names another member of this cluster is handed over when that
+# member leaves in this same apply: renamed (the same host under a new name), or its entry deleted
+# with a new entry for its host. Its leave is a step Terraform does not order before this one; it
+# archives the data dir and drops the stamp last. Wait for that, up to HEALTH_SECONDS; changes
+# nothing (the preflight refuses the host if the stamp stays).
+await_handover() {
+  local STAMP_CLUSTER_ID='' STAMP_MEMBER_NAME='' STAMP_UNIT='' STAMP_DATA_DIR='' deadline=$((SECONDS + HEALTH_SECONDS))
+  read_stamp || return 0
+  if [ "$STAMP_CLUSTER_ID" != "$CLUSTER_ID" ] || [ "$STAMP_MEMBER_NAME" = "$MEMBER_NAME" ]; then return 0; fi
+  log "host $(hostname) holds member $STAMP_MEMBER_NAME of this cluster: waiting up to ${HEALTH_SECONDS} s for it to leave (its entry left the spec or was renamed)"
+  while [ -f "$MEMBER_STAMP" ] && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
+  if [ ! -f "$MEMBER_STAMP" ]; then log "$STAMP_MEMBER_NAME left host $(hostname)"; fi
+}
+
 # preflight: before anything on the host changes, refuse a host that is not this member's to take,
 # saying what was found: a unit of that name this tool did not write, a foreign etcd or listener on
 # etcd's ports, a data dir or stamp of another cluster or member, a renamed unit, a moved data dir.
 preflight() {
   local problems=() main pid port fragment adopt=0
-  if [ -f "$MEMBER_STAMP" ]; then
-    local STAMP_CLUSTER_ID='' STAMP_MEMBER_NAME='' STAMP_UNIT='' STAMP_DATA_DIR=''
-    # shellcheck source=/dev/null
-    . "$MEMBER_STAMP"
+  local STAMP_CLUSTER_ID='' STAMP_MEMBER_NAME='' STAMP_UNIT='' STAMP_DATA_DIR=''
+  await_handover
+  if read_stamp; then
     if [ "$STAMP_CLUSTER_ID" != "$CLUSTER_ID" ]; then
       problems+=("it holds member $STAMP_MEMBER_NAME of another cluster (id $STAMP_CLUSTER_ID, data in $STAMP_DATA_DIR; this cluster is $CLUSTER_ID): remove it from that cluster first")
     elif [ "$STAMP_MEMBER_NAME" != "$MEMBER_NAME" ]; then
-      problems+=("it holds member $STAMP_MEMBER_NAME of this cluster: remove $STAMP_MEMBER_NAME first (remove: true), then add $MEMBER_NAME")
+      problems+=("it holds member $STAMP_MEMBER_NAME of this cluster, which did not leave within ${HEALTH_SECONDS} s: remove $STAMP_MEMBER_NAME first (remove: true), then add $MEMBER_NAME")
     else
       if [ "$STAMP_UNIT" != "$UNIT" ]; then
         problems+=("etcd.unitName changed from ${STAMP_UNIT%.service} to $UNIT_NAME: renaming the unit of a running member is not supported; set etcd.unitName back to ${STAMP_UNIT%.service}")
