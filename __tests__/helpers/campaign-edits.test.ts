@@ -32,6 +32,7 @@ describe('campaign edits', () => {
       'cert-validity',
       'delete-entry',
       'extra-sans',
+      'hardening',
       'release-label',
       'remove-member',
       'snapshots',

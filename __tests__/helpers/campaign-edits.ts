@@ -1,6 +1,6 @@
 /**
  * The randomized spec-edit campaign's edits: from a seed, a reproducible sequence of valid spec
- * edits of the kinds an operator makes on a running cluster. Pure (no lab): the e2e campaign applies
+ * edits of the kinds an operator makes on a running cluster (the unit's hardening included). Pure (no lab): the e2e campaign applies
  * them and checks the invariants on the hosts; a unit test checks that every edit synthesizes.
  *
  * The founding members (the first `founders` entries) are never removed, so the writer always has
@@ -9,7 +9,7 @@
 import { ClusterSpec, MemberSpec } from '../../src/config/types';
 
 export type EditKind =
-  'ssh-port' | 'ssh-host' | 'extra-sans' | 'cert-validity' | 'snapshots' | 'release-label' | 'add-member' | 'remove-member' | 'delete-entry';
+  'ssh-port' | 'ssh-host' | 'extra-sans' | 'cert-validity' | 'snapshots' | 'release-label' | 'hardening' | 'add-member' | 'remove-member' | 'delete-entry';
 
 export interface Edit {
   readonly kind: EditKind;
@@ -95,6 +95,18 @@ function candidates(spec: ClusterSpec, hosts: readonly CampaignHost[], founders:
       spec: { ...spec, etcd: { ...spec.etcd, downloadUrl: nextUrl } },
     });
   }
+
+  // The unit's hardening: the systemd sandbox, or the peer plane (etcd's flags): a new unit on
+  // every member, so a rolling restart, no member leaving.
+  const server = spec.server ?? {};
+  const sandbox = server.sandbox ?? true;
+  const peerPlane = server.peerPlane ?? 'peers-only';
+  const nextPlane = peerPlane === 'peers-only' ? 'any-ca-cert' : 'peers-only';
+  edits.push(
+    random() < 0.5
+      ? { kind: 'hardening', what: `server.sandbox ${sandbox} → ${!sandbox}`, spec: { ...spec, server: { ...server, sandbox: !sandbox } } }
+      : { kind: 'hardening', what: `server.peerPlane ${peerPlane} → ${nextPlane}`, spec: { ...spec, server: { ...server, peerPlane: nextPlane } } },
+  );
 
   const spares = hosts.slice(founders);
   for (const h of spares) {
