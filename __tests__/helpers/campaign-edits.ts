@@ -1,7 +1,8 @@
 /**
  * The randomized spec-edit campaign's edits: from a seed, a reproducible sequence of valid spec
- * edits of the kinds an operator makes on a running cluster (the unit's hardening included). Pure (no lab): the e2e campaign applies
- * them and checks the invariants on the hosts; a unit test checks that every edit synthesizes.
+ * edits of the kinds an operator makes on a running cluster (the unit's hardening included). Pure
+ * (no lab): the e2e campaign applies them and checks the invariants on the hosts; a unit test
+ * checks that every edit synthesizes.
  *
  * The founding members (the first `founders` entries) are never removed, so the writer always has
  * endpoints; the spare hosts after them are added, marked `remove: true`, deleted and added again.
