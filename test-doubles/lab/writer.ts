@@ -18,6 +18,10 @@ export interface WriterReport {
   failures: number;
   /** Longest time between two successful writes (or from the start to the first), in ms. */
   maxGapMs: number;
+  /** When that longest gap ended (ms since the epoch): where to look in the hosts' journals. */
+  maxGapEndAt: number;
+  /** Why writes failed, one line each (`endpoint: error` of the last member tried), at most 20. */
+  failureReasons: string[];
   lastKey: number;
   /** The numbers n of the keys `/writer/<n>` whose put was acknowledged. */
   acked: number[];
@@ -44,6 +48,58 @@ const BACKOFF_MS = 1_000;
 export const writerKey = (n: number): string => `/writer/${String(n).padStart(6, '0')}`;
 
 /**
+ * What the writer's client printed, summed up: `ready T`, then `ok N T` or `fail N T REASON` per
+ * write (T: ms since the epoch). Pure, so that the gap arithmetic is tested without a lab.
+ */
+export class WriteLog {
+  readonly report: WriterReport = { writes: 0, failures: 0, maxGapMs: 0, maxGapEndAt: 0, failureReasons: [], lastKey: 0, acked: [] };
+  /** The last acknowledged write (or the start). */
+  private last = 0;
+  /** The last answer of any kind, ok or failed. */
+  private lastAnswer = 0;
+
+  /** Takes one line; true for `ready`. */
+  take(line: string): boolean {
+    const [what, n, at, ...reason] = line.split(' ');
+    const t = Number(at);
+    if (what === 'ready') {
+      this.last = this.lastAnswer = Number(n);
+      return true;
+    }
+    if (what === 'ok') {
+      this.report.writes++;
+      this.report.lastKey = Number(n);
+      this.report.acked.push(Number(n));
+      this.gapUntil(t);
+      this.last = t;
+    } else if (what === 'fail') {
+      this.report.failures++;
+      if (this.report.failureReasons.length < 20) this.report.failureReasons.push(`${new Date(t).toISOString()} ${reason.join(' ')}`);
+    }
+    this.lastAnswer = Math.max(this.lastAnswer, t);
+    return false;
+  }
+
+  /**
+   * The writer was told to stop at `stoppedAt` and has answered its last write: the time since the
+   * last acknowledged write counts as a gap until the stop, or until that last write's answer when
+   * it came later and was a failure (a write pending at the stop that then timed out was an
+   * outage all along, not one cut short by the stop).
+   */
+  finish(stoppedAt: number): WriterReport {
+    this.gapUntil(Math.max(stoppedAt, this.lastAnswer));
+    return this.report;
+  }
+
+  private gapUntil(t: number): void {
+    if (t - this.last > this.report.maxGapMs) {
+      this.report.maxGapMs = t - this.last;
+      this.report.maxGapEndAt = t;
+    }
+  }
+}
+
+/**
  * Writes `/writer/<n>` continuously through the given endpoints, each write starting at the next
  * member in turn and failing over to the others (members that just failed are tried last), until
  * stopped: the measure of availability during a rolling change. Resolves once the client runs.
@@ -53,26 +109,13 @@ export async function startWriter(d: LabDeployment, endpoints: string[]): Promis
   const config: ClientConfig = { endpoints, ca: files.ca, cert: files.cert, key: files.key };
   const client = nodeProcess(__filename, ['write', JSON.stringify(config)]);
   const child = spawn('ip', ['netns', 'exec', d.lab.controllerNetns, ...client.argv], { stdio: ['pipe', 'pipe', 'inherit'], env: client.env });
-  const report: WriterReport = { writes: 0, failures: 0, maxGapMs: 0, lastKey: 0, acked: [] };
-  let last = 0;
+  const log = new WriteLog();
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const ready = new Promise<void>((resolve, reject) => {
     child.on('error', reject);
     void exited.then((code) => reject(new Error(`the writer's client exited (${code}) before it started`)));
     readline.createInterface({ input: child.stdout }).on('line', (line) => {
-      const [what, n, at] = line.split(' ');
-      if (what === 'ready') {
-        last = Number(n);
-        resolve();
-      } else if (what === 'ok') {
-        report.writes++;
-        report.lastKey = Number(n);
-        report.acked.push(Number(n));
-        report.maxGapMs = Math.max(report.maxGapMs, Number(at) - last);
-        last = Number(at);
-      } else if (what === 'fail') {
-        report.failures++;
-      }
+      if (log.take(line)) resolve();
     });
   });
   await ready;
@@ -82,8 +125,7 @@ export async function startWriter(d: LabDeployment, endpoints: string[]): Promis
       child.stdin.end();
       const code = await exited;
       if (code !== 0) throw new Error(`the writer's client exited ${code}`);
-      report.maxGapMs = Math.max(report.maxGapMs, stoppedAt - last);
-      return report;
+      return log.finish(stoppedAt);
     },
   };
 }
