@@ -37,10 +37,11 @@ export interface ChangeOptions {
 }
 
 /** Throws when the writer saw the cluster unavailable (or never wrote at all). */
-export function checkWriter(w: Pick<WriterReport, 'writes' | 'failures' | 'maxGapMs'>, what: string): void {
+export function checkWriter(w: Pick<WriterReport, 'writes' | 'failures' | 'maxGapMs'> & Partial<Pick<WriterReport, 'failureReasons'>>, what: string): void {
   if (w.writes === 0 || w.failures > WRITER_BOUNDS.maxFailures || w.maxGapMs >= WRITER_BOUNDS.maxGapMs) {
+    const why = w.failureReasons?.length ? `; failed: ${w.failureReasons.join('; ')}` : '';
     throw new Error(
-      `${what}: the cluster was not available throughout: ${w.writes} writes, ${w.failures} failed, longest gap ${w.maxGapMs} ms (at most ${WRITER_BOUNDS.maxFailures} failures and a gap under ${WRITER_BOUNDS.maxGapMs} ms expected)`,
+      `${what}: the cluster was not available throughout: ${w.writes} writes, ${w.failures} failed, longest gap ${w.maxGapMs} ms (at most ${WRITER_BOUNDS.maxFailures} failures and a gap under ${WRITER_BOUNDS.maxGapMs} ms expected)${why}`,
     );
   }
 }

@@ -179,6 +179,9 @@ describe('change applies', () => {
     expect(() => checkWriter({ writes: 120, failures: 1, maxGapMs: 900 }, 'renewal')).not.toThrow();
     expect(() => checkWriter({ writes: 0, failures: 0, maxGapMs: 900 }, 'renewal')).toThrow(/0 writes/);
     expect(() => checkWriter({ writes: 50, failures: 9, maxGapMs: 16_000 }, 'renewal')).toThrow(/not available/);
+    expect(() => checkWriter({ writes: 50, failures: 3, maxGapMs: 900, failureReasons: ['t1 https://e1:2379: no answer in 5000 ms'] }, 'renewal')).toThrow(
+      /expected\); failed: t1 https:\/\/e1:2379: no answer in 5000 ms$/,
+    );
   });
 });
 

@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { Lab } from '../../test-doubles/lab/lab';
 import { campaign, CampaignHost } from '../helpers/campaign-edits';
-import { clientUrl, deployed, describeLab, log, memberIds, onHost, startWriter, writerKey } from './support';
+import { clientUrl, deployed, describeLab, log, memberIds, onHost, startWriter, writerKey, writerSummary } from './support';
 
 /** Seeds that once found a bug: each replays as its own scenario. */
 const REGRESSION_SEEDS: ReadonlyArray<{ seed: number; edits: number; found: string }> = [];
@@ -69,7 +69,7 @@ async function runCampaign(seed: number, count: number): Promise<void> {
       const r = await d.apply();
       const w = await writer.stop();
       acked.push(...w.acked);
-      log(`[campaign] ${where}: apply ${r.ms} ms, exit ${r.code}; writes ${w.writes}, failures ${w.failures}, longest write gap ${w.maxGapMs} ms`);
+      log(`[campaign] ${where}: apply ${r.ms} ms, exit ${r.code}; ${writerSummary(w)}`);
       if (r.code !== 0) throw new Error(`${where}: apply failed (${r.log}):\n${r.stdout.slice(-3000)}\n${r.stderr}`);
 
       const active = edit.spec.members.filter((m) => !m.remove).map((m) => m.name);

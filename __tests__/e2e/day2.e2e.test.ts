@@ -17,6 +17,7 @@ import {
   onHost,
   startWriter,
   waitClusterHealthy,
+  writerSummary,
 } from './support';
 
 const FIRST_THREE = ['https://198.51.100.11:2379', 'https://198.51.100.12:2379', 'https://198.51.100.13:2379'];
@@ -94,7 +95,7 @@ describeLab('scale out', () => {
     expect([...plan.stdout.matchAll(/# (local_\S+) must be replaced/g)]).toEqual([]);
     const r = await d.apply();
     const w = await writer.stop();
-    log(`[scale out] apply ${r.ms} ms; writes ${w.writes}, failures ${w.failures}, longest write gap ${w.maxGapMs} ms`);
+    log(`[scale out] apply ${r.ms} ms; ${writerSummary(w)}`);
     expectTerraformOk(r);
     // Each joins as a learner, one at a time under the lock, and is promoted once caught up.
     for (const h of ['e4', 'e5']) {
@@ -125,7 +126,7 @@ describeLab('scale in', () => {
     d.synth({ ...d.spec, members: d.spec.members.map((m) => (m.name === 'e4' || m.name === 'e5' ? { ...m, remove: true } : m)) });
     const r = await d.apply();
     const w = await writer.stop();
-    log(`[scale in] apply ${r.ms} ms; writes ${w.writes}, failures ${w.failures}, longest write gap ${w.maxGapMs} ms`);
+    log(`[scale in] apply ${r.ms} ms; ${writerSummary(w)}`);
     expectTerraformOk(r);
     expect(r.stdout).toMatch(/etcd cluster healthy after \d+ attempt\(s\); members: e1 e2 e3\n/);
     expect(await memberNames(d, FIRST_THREE)).toEqual(['e1', 'e2', 'e3']);
@@ -170,7 +171,7 @@ describeLab('rolling renewal', () => {
     d.synth({ ...d.spec, pki: { certValidityHours: 8000 } });
     const r = await d.apply();
     const w = await writer.stop();
-    log(`[rolling renewal] apply ${r.ms} ms; writes ${w.writes}, failures ${w.failures}, longest write gap ${w.maxGapMs} ms`);
+    log(`[rolling renewal] apply ${r.ms} ms; ${writerSummary(w)}`);
     expectTerraformOk(r);
     for (const h of ['e1', 'e2', 'e3']) expect(r.stdout).toMatch(new RegExp(`\\[etcd-ops ${h}\\] restarted; cluster healthy`));
     const serialsAfter = await Promise.all(['e1', 'e2', 'e3'].map((h) => onHost(lab, h, 'sha256sum /etc/kubernetes/pki/etcd/server.crt')));
@@ -217,7 +218,7 @@ describeLab('rolling upgrade', () => {
     d.synth({ ...d.spec, etcd: { ...d.spec.etcd, version: next.version, downloadUrl: next.url, sha256: next.sha256 } });
     const r = await d.apply();
     const w = await writer.stop();
-    log(`[rolling upgrade] apply ${r.ms} ms; writes ${w.writes}, failures ${w.failures}, longest write gap ${w.maxGapMs} ms`);
+    log(`[rolling upgrade] apply ${r.ms} ms; ${writerSummary(w)}`);
     expectTerraformOk(r);
     const starts = await startTimes(lab, ['e1', 'e2', 'e3']);
     for (const h of ['e1', 'e2', 'e3']) {

@@ -22,13 +22,14 @@ import {
   startWriter,
   writerKey,
   WriterReport,
+  writerSummary,
 } from './support';
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `e${i + 1}`);
 const urls = (lab: Lab, hosts: string[]) => hosts.map((h) => clientUrl(lab, h));
 
 function logWrites(what: string, ms: number, w: WriterReport): void {
-  log(`[${what}] apply ${ms} ms; writes ${w.writes}, failures ${w.failures}, longest write gap ${w.maxGapMs} ms`);
+  log(`[${what}] apply ${ms} ms; ${writerSummary(w)}`);
 }
 
 /** Writes kept flowing: no lost quorum (that would be a long gap and many failures). */

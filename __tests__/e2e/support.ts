@@ -108,7 +108,7 @@ export function tracesOf(needle: string): string[] {
 }
 
 // The writer lives with the lab (the benchmark measures write gaps with it too).
-export { startWriter, writerKey } from '../../test-doubles/lab/writer';
+export { startWriter, writerKey, writerSummary } from '../../test-doubles/lab/writer';
 export type { WriterReport } from '../../test-doubles/lab/writer';
 
 /** Polls until etcdctl endpoint health --cluster passes through the given endpoints. */

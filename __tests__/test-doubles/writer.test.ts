@@ -1,6 +1,6 @@
 // The continuous writer's arithmetic (test-doubles/lab/writer.ts): the longest gap between
 // acknowledged writes, and where it ended, from the client's lines.
-import { WriteLog } from '../../test-doubles/lab/writer';
+import { WriteLog, writerSummary } from '../../test-doubles/lab/writer';
 
 const fed = (lines: string[]): WriteLog => {
   const log = new WriteLog();
@@ -31,5 +31,13 @@ describe('WriteLog', () => {
   test('failure reasons are kept up to 20', () => {
     const lines = ['ready 0', ...Array.from({ length: 25 }, (_, i) => `fail ${i + 1} ${i + 1} e: x`)];
     expect(fed(lines).finish(30).failureReasons).toHaveLength(20);
+  });
+
+  test("the log line names the gap's end and why writes failed", () => {
+    const r = fed(['ready 1000', 'ok 1 1050', 'fail 2 6050 https://e1:2379: no answer in 5000 ms']).finish(2900);
+    expect(writerSummary(r)).toBe(
+      'writes 1, failures 1, longest write gap 5000 ms (ended 1970-01-01T00:00:06.050Z); failed: 1970-01-01T00:00:06.050Z https://e1:2379: no answer in 5000 ms',
+    );
+    expect(writerSummary(fed(['ready 1000', 'ok 1 1050']).finish(1060))).toBe('writes 1, failures 0, longest write gap 50 ms (ended 1970-01-01T00:00:01.050Z)');
   });
 });

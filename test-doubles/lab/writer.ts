@@ -47,6 +47,13 @@ const BACKOFF_MS = 1_000;
 
 export const writerKey = (n: number): string => `/writer/${String(n).padStart(6, '0')}`;
 
+/** One line for the logs: the counts, the longest gap and when it ended, and why writes failed. */
+export function writerSummary(w: WriterReport): string {
+  const ended = w.maxGapEndAt > 0 ? ` (ended ${new Date(w.maxGapEndAt).toISOString()})` : '';
+  const why = w.failureReasons.length > 0 ? `; failed: ${w.failureReasons.join('; ')}` : '';
+  return `writes ${w.writes}, failures ${w.failures}, longest write gap ${w.maxGapMs} ms${ended}${why}`;
+}
+
 /**
  * What the writer's client printed, summed up: `ready T`, then `ok N T` or `fail N T REASON` per
  * write (T: ms since the epoch). Pure, so that the gap arithmetic is tested without a lab.
