@@ -1,8 +1,9 @@
 // The change scenarios on a deployed cluster, each a spec edit applied with timedChange:
 //   one-member change  an extra SAN on one member's certificates: that member alone is
-//                      re-provisioned and restarted (checked: the SAN is in its server.crt)
-//   rolling renewal    `pki.certValidityHours: 8000`: every leaf certificate re-issued, every
-//                      member restarted one at a time (checked: every server.crt changed)
+//                      re-provisioned; etcd reads its new certificates at its next connections, so
+//                      it does not restart (checked: the SAN is in its server.crt, and served)
+//   rolling renewal    `pki.certValidityHours: 8000`: every leaf certificate re-issued, no member
+//                      restarted (checked: every server.crt changed, and served)
 //   rolling upgrade    a newer etcd release: every member snapshotted, upgraded and restarted one
 //                      at a time (checked: every member runs the new version)
 // The rolling ones run the continuous writer through the apply, as the e2e day-2 scenarios do.
@@ -28,13 +29,29 @@ export async function oneMemberChange(lab: Lab, d: LabDeployment, member: LabHos
     ...opts,
     scenario: SCENARIOS.change1,
     spec: { ...d.spec, members: d.spec.members.map((m) => (m.name === member.name ? { ...m, extraSans: [...(m.extraSans ?? []), san] } : m)) },
-    restarts: [member.name],
+    restarts: [],
     writer: false,
     verify: async () => {
       const cert = new X509Certificate(await onHost(lab, member, 'cat /etc/kubernetes/pki/etcd/server.crt'));
       if (!(cert.subjectAltName ?? '').includes(`DNS:${san}`)) throw new Error(`${SCENARIOS.change1}: ${member.name}'s server.crt lacks DNS:${san}`);
+      await expectServed(lab, [member], SCENARIOS.change1);
     },
   });
+}
+
+/** Throws unless etcd on each host presents the server and peer certificates on its disk, on its client and peer ports. */
+async function expectServed(lab: Lab, hosts: readonly LabHost[], what: string): Promise<void> {
+  for (const h of hosts) {
+    const check = [`${h.address}:2379 /etc/kubernetes/pki/etcd/server.crt`, `${h.address}:2380 /etc/kubernetes/pki/etcd/peer.crt`]
+      .map((pair) => pair.split(' '))
+      .map(
+        ([at, file]) =>
+          `[ "$(openssl s_client -connect ${at} </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256)" = "$(openssl x509 -noout -fingerprint -sha256 -in ${file})" ] || echo "${at} does not serve ${file}"`,
+      )
+      .join('\n');
+    const out = await onHost(lab, h, check);
+    if (out !== '') throw new Error(`${what}: ${h.name}: ${out}`);
+  }
 }
 
 const serverCertSums = (lab: Lab, hosts: readonly LabHost[]): Promise<string[]> =>
@@ -47,12 +64,13 @@ export async function rollingRenewal(lab: Lab, d: LabDeployment, opts: Day2Optio
     scenario: SCENARIOS.renewal,
     // A validity change replaces every leaf certificate (the CA stays): a forced renewal.
     spec: { ...d.spec, pki: { ...d.spec.pki, certValidityHours: 8000 } },
-    restarts: opts.hosts.map((h) => h.name),
+    restarts: [],
     writer: true,
     verify: async () => {
       const after = await serverCertSums(lab, opts.hosts);
       const kept = opts.hosts.filter((_, i) => after[i] === before[i]).map((h) => h.name);
       if (kept.length > 0) throw new Error(`${SCENARIOS.renewal}: server.crt unchanged on ${kept.join(', ')}`);
+      await expectServed(lab, opts.hosts, SCENARIOS.renewal);
     },
   });
 }

@@ -287,6 +287,7 @@ export function etcdOwnPart(floor: OpsRow, restarts: number): { ms: number; text
   const median = floor.etcdPart?.median ?? NaN;
   const leader = floor.etcdPartByRole?.leader?.median;
   const follower = floor.etcdPartByRole?.follower?.median;
+  if (restarts === 0) return { ms: 0, text: 'no restart of etcd (no member restarted)' };
   if (restarts < 2 || leader === undefined || follower === undefined) {
     return { ms: restarts * median, text: `etcd's own part of ${restarts === 1 ? 'the restart' : `${restarts} restarts`} (${restarts} × ${s(median)})` };
   }
@@ -350,18 +351,33 @@ function measuredSteps(c: OpsRow): Pick<FixedPart, 'uploadMs' | 'healthMs'> {
 /** What remains for the design once the measured steps are counted (older results: every SSH step). */
 const restOf = (c: OpsRow, older: string, steps: string): string => (c.upload === null ? older : `the rest (${steps})`);
 
+/** The restarts of a change's median run (its restart windows). */
+const restartsOf = (c: OpsRow): number => c.windows?.length ?? 0;
+
+/** Said of a change whose members took their renewed certificates without a restart. */
+const NO_RESTART =
+  'No member restarted: etcd reads its server and peer certificates again at every new connection, and each member script saw the renewed ones served on its ports. ';
+
 function change(c: OpsRow | undefined, floor: OpsRow | undefined, pki?: OpsRow, pkiChange?: OpsRow): TargetRow {
   if (!c || !floor) return notMeasured(TARGETS.change);
   const r = ratio(c.total.median, floor.total.median);
   const met = r <= BOUNDS.changeVsRestartFloor;
   const fp = floor.phases as RestartPhases;
-  const gap = met ? '' : `Beyond one restart at the floor, ${explainChangeGap('the apply', c.phases as ChangePhases, fp, 1)} `;
-  const windows = `Its restart window (\`restarting\` → \`restarted; cluster healthy\`): ${windowsText(c.windows, s)}; ${floorRestartText(fp)}. `;
+  const n = restartsOf(c);
+  const gap = met
+    ? ''
+    : `Beyond ${n === 0 ? 'the restart floor' : 'one restart at the floor'}, ${explainChangeGap('the apply', c.phases as ChangePhases, fp, n)} `;
+  const windows =
+    n === 0 ? NO_RESTART : `Its restart window (\`restarting\` → \`restarted; cluster healthy\`): ${windowsText(c.windows, s)}; ${floorRestartText(fp)}. `;
   const least = designFloorStory(
     floor,
-    1,
+    n,
     BOUNDS.changeVsRestartFloor * floor.total.median,
-    restOf(c, 'the SSH session and the health gate', 'the member script and its health gate, the join check'),
+    restOf(
+      c,
+      'the SSH session and the health gate',
+      n === 0 ? 'the member script and its check of the served certificates, the join check' : 'the member script and its health gate, the join check',
+    ),
     c.total.median,
     {
       pki,
@@ -379,18 +395,26 @@ function rolling(target: string, c: OpsRow | undefined, floor: OpsRow | undefine
   const w = c.writer;
   const writes = w ? `longest write gap ${s(w.maxGap.max)} (${w.writes} writes, ${w.failures} failed)` : 'no writer ran';
   const measured = `${s(c.total.median)} vs ${s(bound)} (${c.members} × ${s(floor.total.median)} + ${s(BOUNDS.rollingAllowanceMs)}); ${writes}`;
+  const n = restartsOf(c);
   const gap = met
     ? ''
-    : `Beyond ${c.members} restarts at the floor (the ${s(BOUNDS.rollingAllowanceMs)} allowance aside), ${explainChangeGap('the apply', c.phases as ChangePhases, floor.phases as RestartPhases, c.members)} `;
-  const windows = `Restart windows, one at a time: ${windowsText(c.windows, s)}; ${floorRestartText(floor.phases as RestartPhases)} per member. `;
+    : `Beyond ${n} restarts at the floor (the ${s(BOUNDS.rollingAllowanceMs)} allowance aside), ${explainChangeGap('the apply', c.phases as ChangePhases, floor.phases as RestartPhases, n)} `;
+  const windows =
+    n === 0 ? NO_RESTART : `Restart windows, one at a time: ${windowsText(c.windows, s)}; ${floorRestartText(floor.phases as RestartPhases)} per member. `;
   const availability = w
     ? `Writes through every member all along (the e2e day-2 writer): the longest gap over ${c.total.n} run(s) was ${s(w.maxGap.max)}. `
     : '';
   const least = designFloorStory(
     floor,
-    c.members,
+    n,
     bound,
-    restOf(c, 'the SSH steps', 'the member scripts, the cluster lock and health gate around each restart, the join checks'),
+    restOf(
+      c,
+      'the SSH steps',
+      n === 0
+        ? 'the member scripts and their checks of the served certificates, the join checks'
+        : 'the member scripts, the cluster lock and health gate around each restart, the join checks',
+    ),
     c.total.median,
     { ...fixed, ...measuredSteps(c) },
   );

@@ -406,6 +406,28 @@ describe('targets of plans, restarts and changes', () => {
     expect(t.note).toMatch(/Restart windows, one at a time: e1 1\.00 s \(stopped 0\.50 s, ready 0\.10 s later\), e3 1\.00 s/);
   });
 
+  it('judges a renewal that restarted no member (etcd reads its certificates at every new connection) against the same bound', () => {
+    const noRestart: BenchResults = {
+      ...RESULTS,
+      lab: {
+        ...RESULTS.lab,
+        changes: [
+          change(SCENARIOS.change1, 2000, []),
+          { ...change(SCENARIOS.renewal, 4000, [], { writes: 90, failures: 0, maxGapMs: 60 }), elections: 0, uploadMs: 280 },
+        ],
+      },
+    };
+    const targets = summarize(noRestart).targets;
+    const renewal = targets.find((t) => t.target === TARGETS.renewal)!;
+    expect(renewal).toMatchObject({ status: 'met', measured: '4.00 s vs 6.50 s (3 × 1.50 s + 2.00 s); longest write gap 0.06 s (90 writes, 0 failed)' });
+    expect(renewal.note).toContain('No member restarted: etcd reads its server and peer certificates again at every new connection');
+    expect(renewal.note).toContain('plus no restart of etcd (no member restarted)');
+    expect(renewal.note).not.toContain('Restart windows');
+    const one = targets.find((t) => t.target === TARGETS.change)!;
+    expect(one.note).toContain('No member restarted');
+    expect(renderMarkdown(noRestart, summarize(noRestart), 'results.png')).toMatch(/\| rolling renewal 3 \| 1 \| 4\.00 \|/);
+  });
+
   it('leaves the upgrade not measured in a --quick run, and says why', () => {
     expect(target(TARGETS.upgrade)).toMatchObject({ status: 'not measured', measured: '—' });
     expect(target(TARGETS.upgrade).note).toMatch(/--quick` leaves the rolling upgrade out/);
@@ -440,6 +462,10 @@ describe("etcd's own part of a rolling change's restarts", () => {
       text: "etcd's own part of 3 restarts, the leader's once (1.40 s: every rolling change restarts it, and its stop hands its leadership over) and the others' (2 × 0.80 s)",
     });
     expect(etcdOwnPart(floorRow(true), 5).ms).toBe(1400 + 4 * 800);
+  });
+
+  it('counts nothing for a change that restarted no member', () => {
+    expect(etcdOwnPart(floorRow(true), 0)).toEqual({ ms: 0, text: 'no restart of etcd (no member restarted)' });
   });
 
   it('keeps the median of all restarts for one restart, or when a role was not seen', () => {

@@ -2,14 +2,16 @@
 // (helpers/campaign-edits.ts) applied one by one to one lab cluster under continuous writes. After
 // every apply, on the hosts: the apply succeeded; the cluster is healthy with exactly the spec's
 // members, none a learner; no surviving member's id changed (no edit here changes an identity);
-// etcd restarted exactly where a file it reads changed; every acknowledged write reads back.
+// etcd restarted exactly where a file it reads at start changed, and every member presents the
+// server and peer certificates on its disk (etcd reads those at every new connection); every
+// acknowledged write reads back.
 //
 // CI runs a short sequence; `npm run campaign` a longer one (CAMPAIGN_EDITS, CAMPAIGN_SEED to
 // replay). A seed that found a bug goes into REGRESSION_SEEDS and runs every time.
 import { execFileSync } from 'node:child_process';
 import { Lab } from '../../test-doubles/lab/lab';
 import { campaign, CampaignHost } from '../helpers/campaign-edits';
-import { clientUrl, deployed, describeLab, log, memberIds, onHost, startWriter, writerKey, writerSummary } from './support';
+import { clientUrl, deployed, describeLab, log, memberIds, onHost, servedCertificates, startWriter, writerKey, writerSummary } from './support';
 
 /** Seeds that once found a bug: each replays as its own scenario. */
 const REGRESSION_SEEDS: ReadonlyArray<{ seed: number; edits: number; found: string }> = [];
@@ -18,13 +20,11 @@ const FOUNDERS = 3;
 const EDITS = Number(process.env.CAMPAIGN_EDITS ?? 4);
 const SEED = Number(process.env.CAMPAIGN_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
-/** What etcd reads at start: its unit, its certificates and keys, its binary. */
+/** What etcd reads at start only: its unit, the CA, its keys, its binary (its certificates it reads at every new connection). */
 const READ_FILES = [
   '/etc/systemd/system/etcd.service',
   '/etc/kubernetes/pki/etcd/ca.crt',
-  '/etc/kubernetes/pki/etcd/server.crt',
   '/etc/kubernetes/pki/etcd/server.key',
-  '/etc/kubernetes/pki/etcd/peer.crt',
   '/etc/kubernetes/pki/etcd/peer.key',
   '/usr/local/bin/etcd',
 ];
@@ -85,8 +85,12 @@ async function runCampaign(seed: number, count: number): Promise<void> {
       const after = await hostStates(lab, kept);
       const restarted = kept.filter((n) => after[n].pid !== before[n].pid);
       const changed = kept.filter((n) => after[n].files !== before[n].files);
-      log(`[campaign] ${where}: files etcd reads changed on [${changed.join(' ')}], etcd restarted on [${restarted.join(' ')}]`);
+      log(`[campaign] ${where}: files etcd reads at start changed on [${changed.join(' ')}], etcd restarted on [${restarted.join(' ')}]`);
       expect({ where, restarted }).toEqual({ where, restarted: changed });
+      for (const n of kept) {
+        const { served, onDisk } = await servedCertificates(lab, n);
+        expect({ where, member: n, served }).toEqual({ where, member: n, served: onDisk });
+      }
 
       expect({ where, failures: w.failures <= 2, gapUnder15s: w.maxGapMs < 15_000 }).toEqual({ where, failures: true, gapUnder15s: true });
       const read = await d.etcdctl(['get', '--prefix', '/writer/', '--keys-only'], writerEndpoints);

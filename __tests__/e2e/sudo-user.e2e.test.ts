@@ -68,7 +68,7 @@ describeLab('a login user with sudo instead of root (cloud images)', () => {
       const put = await d.etcdctl(['put', '/sudo/k', 'v']);
       expect(put.code).toBe(0);
 
-      // A change of one member (a SAN: new certificates, a restart under the cluster lock).
+      // A change of one member (a SAN: new certificates, which etcd takes without a restart).
       const before = { e1: await etcdProcess(lab, 'e1'), e3: await etcdProcess(lab, 'e3') };
       d.synth({ ...spec, members: spec.members.map((m) => (m.name === 'e2' ? { ...m, extraSans: ['etcd-2.example.com'] } : m)) });
       expectTerraformOk(await d.apply(), 'a SAN change on e2 through sudo');

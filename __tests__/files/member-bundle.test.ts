@@ -52,7 +52,7 @@ describe('per-host bundles', () => {
   test('by default the CA key goes to no host, and the manifest retires a stale one', () => {
     const all = [...Object.values(tf.resource.local_file), ...Object.values(tf.resource.local_sensitive_file)];
     expect(all.filter((f) => f.content === '${tls_private_key.etcd_ca_key.private_key_pem}')).toEqual([]);
-    expect(bundleTexts(tf, 'e1')['manifest.tsv'].split('\n')).toContain('retire\t-\t/etc/kubernetes/pki/etcd/ca.key\t-\t0');
+    expect(bundleTexts(tf, 'e1')['manifest.tsv'].split('\n')).toContain('retire\t-\t/etc/kubernetes/pki/etcd/ca.key\t-\t-');
   });
 
   test("the host scripts are no member's local files and no upload of their own: every member's last script writes them from the stack's one local", () => {
@@ -110,14 +110,35 @@ describe('per-host bundles', () => {
   test('a custom pkiDir is where the manifest places files', () => {
     const t = synthSpec(withSpec({ paths: { pkiDir: '/srv/k8s/pki' } }));
     const manifest = bundleTexts(t, 'e2')['manifest.tsv'].split('\n');
-    expect(manifest).toContain('place\tpki/etcd/server.key\t/srv/k8s/pki/etcd/server.key\t0600\t1');
+    expect(manifest).toContain('place\tpki/etcd/server.key\t/srv/k8s/pki/etcd/server.key\t0600\trestart');
     expect(bundleTexts(t, 'e2')['etcd.service']).toContain('--cert-file=/srv/k8s/pki/etcd/server.crt');
   });
 
   test('scheduled snapshots add the service and timer to the bundle and the manifest; off, the manifest retires them', () => {
     const on = bundleTexts(synthSpec(withSpec({ snapshots: { enabled: true } })), 'e1');
     expect(Object.keys(on)).toEqual(expect.arrayContaining(['etcd-snapshot.service', 'etcd-snapshot.timer']));
-    expect(on['manifest.tsv']).toContain('place\tetcd-snapshot.timer\t/etc/systemd/system/etcd-snapshot.timer\t0644\t0');
-    expect(bundleTexts(tf, 'e1')['manifest.tsv']).toContain('retire\t-\t/etc/systemd/system/etcd-snapshot.timer\t-\t0');
+    expect(on['manifest.tsv']).toContain('place\tetcd-snapshot.timer\t/etc/systemd/system/etcd-snapshot.timer\t0644\t-');
+    expect(bundleTexts(tf, 'e1')['manifest.tsv']).toContain('retire\t-\t/etc/systemd/system/etcd-snapshot.timer\t-\t-');
+  });
+
+  test('how etcd takes each changed file: its server and peer certificates at its next connections, the CA, keys and unit with a restart', () => {
+    const etcdColumn = Object.fromEntries(
+      bundleTexts(tf, 'e2')
+        ['manifest.tsv'].split('\n')
+        .filter((l) => l.startsWith('place\t'))
+        .map((l) => l.split('\t'))
+        .map(([, staged, , , reads]) => [staged, reads]),
+    );
+    expect(etcdColumn).toMatchObject({
+      'pki/etcd/server.crt': 'reload',
+      'pki/etcd/peer.crt': 'reload',
+      'pki/etcd/ca.crt': 'restart',
+      'pki/etcd/server.key': 'restart',
+      'pki/etcd/peer.key': 'restart',
+      'etcd.service': 'restart',
+      'pki/etcd/healthcheck-client.crt': '-',
+      'pki/apiserver-etcd-client.crt': '-',
+      'params.env': '-',
+    });
   });
 });

@@ -29,22 +29,32 @@ export interface PkiFile {
   readonly hostPath: string;
   readonly mode: '0600' | '0644';
   readonly sensitive: boolean;
-  /** etcd reads it: a change needs a restart. Client certs for others do not. */
-  readonly restartsEtcd: boolean;
+  /** How etcd takes a new version of it (client certificates for others: etcd does not read them). */
+  readonly etcdReads: EtcdReads;
 }
 
+/**
+ * How etcd takes a changed file: `restart`, read at start only (the CA, the keys, the unit, the
+ * binary); `reload`, read again at every new TLS connection (its server and peer certificates,
+ * etcd 3.2 and later), so a new one is placed without a restart and then checked on the ports;
+ * `no`, etcd does not read it.
+ */
+export type EtcdReads = 'restart' | 'reload' | 'no';
+
 /** kubeadm's layout, relative to its PKI directory. */
-const KUBEADM_LAYOUT: Record<PkiItem, { rel: string; restartsEtcd: boolean }> = {
-  'ca.crt': { rel: 'etcd/ca.crt', restartsEtcd: true },
-  'ca.key': { rel: 'etcd/ca.key', restartsEtcd: false },
-  'server.crt': { rel: 'etcd/server.crt', restartsEtcd: true },
-  'server.key': { rel: 'etcd/server.key', restartsEtcd: true },
-  'peer.crt': { rel: 'etcd/peer.crt', restartsEtcd: true },
-  'peer.key': { rel: 'etcd/peer.key', restartsEtcd: true },
-  'healthcheck-client.crt': { rel: 'etcd/healthcheck-client.crt', restartsEtcd: false },
-  'healthcheck-client.key': { rel: 'etcd/healthcheck-client.key', restartsEtcd: false },
-  'apiserver-etcd-client.crt': { rel: 'apiserver-etcd-client.crt', restartsEtcd: false },
-  'apiserver-etcd-client.key': { rel: 'apiserver-etcd-client.key', restartsEtcd: false },
+// A new key restarts etcd: a connection made between placing a key and its certificate would pair
+// them wrongly, so both are read once, after both are in place.
+const KUBEADM_LAYOUT: Record<PkiItem, { rel: string; etcdReads: EtcdReads }> = {
+  'ca.crt': { rel: 'etcd/ca.crt', etcdReads: 'restart' },
+  'ca.key': { rel: 'etcd/ca.key', etcdReads: 'no' },
+  'server.crt': { rel: 'etcd/server.crt', etcdReads: 'reload' },
+  'server.key': { rel: 'etcd/server.key', etcdReads: 'restart' },
+  'peer.crt': { rel: 'etcd/peer.crt', etcdReads: 'reload' },
+  'peer.key': { rel: 'etcd/peer.key', etcdReads: 'restart' },
+  'healthcheck-client.crt': { rel: 'etcd/healthcheck-client.crt', etcdReads: 'no' },
+  'healthcheck-client.key': { rel: 'etcd/healthcheck-client.key', etcdReads: 'no' },
+  'apiserver-etcd-client.crt': { rel: 'apiserver-etcd-client.crt', etcdReads: 'no' },
+  'apiserver-etcd-client.key': { rel: 'apiserver-etcd-client.key', etcdReads: 'no' },
 };
 
 /** Names of the files in a member's bundle (the staging dir on the host), besides `pki/`. */
@@ -184,7 +194,7 @@ export function memberPkiFiles(cluster: ResolvedCluster, member: ResolvedMember)
       hostPath: hostPkiPath(cluster, item),
       mode: isKey ? '0600' : '0644',
       sensitive: isKey,
-      restartsEtcd: KUBEADM_LAYOUT[item].restartsEtcd,
+      etcdReads: KUBEADM_LAYOUT[item].etcdReads,
     };
   });
 }

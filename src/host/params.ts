@@ -72,6 +72,10 @@ export function memberParams(cluster: ResolvedCluster, member: ResolvedMember, i
     ['STAGED_CA_CERT', bundlePkiPath('ca.crt')],
     ['CLIENT_CERT', hostPkiPath(cluster, 'healthcheck-client.crt')],
     ['CLIENT_KEY', hostPkiPath(cluster, 'healthcheck-client.key')],
+    // What etcd serves, for the check that it reads its renewed certificates (provision.sh).
+    ['SERVER_CERT', hostPkiPath(cluster, 'server.crt')],
+    ['PEER_CERT', hostPkiPath(cluster, 'peer.crt')],
+    ['PEER_KEY', hostPkiPath(cluster, 'peer.key')],
     ['SNAPSHOT_DIR', layout.upgradeSnapshotDir],
     ['SCHEDULED_SNAPSHOT_DIR', layout.scheduledSnapshotDir],
     ['SNAPSHOT_RETAIN', cluster.snapshots.retain],

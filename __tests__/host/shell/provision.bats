@@ -2,8 +2,9 @@
 # provision.sh end to end on a sandbox: the preflight that refuses a host that is not this member's
 # to take (before anything changes), install (verified, atomic, refused on a bad upgrade path), the
 # manifest's place/retire semantics, no first start here (the bootstrap or the join step does it),
-# and the restart-pending bookkeeping that makes a restart owed by an interrupted run happen on the
-# next one. systemctl, ss, pgrep, curl and the ops script are stubs.
+# the restart-pending bookkeeping that makes a restart owed by an interrupted run happen on the next
+# one, and renewed server and peer certificates taken without a restart when etcd is seen serving
+# them. systemctl, ss, pgrep, curl, openssl and the ops script are stubs.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -25,6 +26,11 @@ setup() {
     show) cat "$SANDBOX/show-$3" 2>/dev/null || true ;;
   esac'
   stub pgrep 'cat "$SANDBOX/pgrep" 2>/dev/null'
+  # openssl: s_client "serves" $SANDBOX/served-PORT; x509 prints a fingerprint of what it reads.
+  stub openssl 'case "$1" in
+    s_client) while [ $# -gt 0 ]; do case "$1" in -connect) port="${2##*:}"; shift 2 ;; *) shift ;; esac; done; cat "$SANDBOX/served-$port" 2>/dev/null || true ;;
+    x509) pem="$(cat)"; if [ -n "$pem" ]; then printf "sha256 Fingerprint=%s\n" "$(printf %s "$pem" | sha256sum | cut -c 1-64)"; fi ;;
+  esac'
   stub ss 'cat "$SANDBOX/ss-${2##*:}" 2>/dev/null || true'
   cat >"$SANDBOX/state/etcd-ops.sh" <<OPS
 #!/bin/bash
@@ -33,14 +39,16 @@ echo "\$*" >>"$SANDBOX/calls/ops"
 OPS
   echo "ca v1" >"$SANDBOX/staging/pki/etcd/ca.crt"
   echo "server v1" >"$SANDBOX/staging/pki/etcd/server.crt"
+  echo "peer v1" >"$SANDBOX/staging/pki/etcd/peer.crt"
   echo "client v1" >"$SANDBOX/staging/pki/etcd/healthcheck-client.crt"
   printf '# Managed by etcd-kubeadm-cdktf (Terraform). Local edits are overwritten on the next apply.\n[Unit]\n' >"$SANDBOX/staging/etcd.service"
-  printf 'dir\t-\t%s\t0755\t0\n' "$SANDBOX/pki/etcd" >"$SANDBOX/staging/manifest.tsv"
-  printf 'place\tpki/etcd/ca.crt\t%s\t0644\t1\n' "$SANDBOX/pki/etcd/ca.crt" >>"$SANDBOX/staging/manifest.tsv"
-  printf 'place\tpki/etcd/server.crt\t%s\t0644\t1\n' "$SANDBOX/pki/etcd/server.crt" >>"$SANDBOX/staging/manifest.tsv"
-  printf 'place\tpki/etcd/healthcheck-client.crt\t%s\t0644\t0\n' "$SANDBOX/pki/etcd/healthcheck-client.crt" >>"$SANDBOX/staging/manifest.tsv"
-  printf 'retire\t-\t%s\t-\t0\n' "$SANDBOX/pki/etcd/ca.key" >>"$SANDBOX/staging/manifest.tsv"
-  printf 'place\tetcd.service\t%s\t0644\t1\n' "$SANDBOX/unit/etcd.service" >>"$SANDBOX/staging/manifest.tsv"
+  printf 'dir\t-\t%s\t0755\t-\n' "$SANDBOX/pki/etcd" >"$SANDBOX/staging/manifest.tsv"
+  printf 'place\tpki/etcd/ca.crt\t%s\t0644\trestart\n' "$SANDBOX/pki/etcd/ca.crt" >>"$SANDBOX/staging/manifest.tsv"
+  printf 'place\tpki/etcd/server.crt\t%s\t0644\treload\n' "$SANDBOX/pki/etcd/server.crt" >>"$SANDBOX/staging/manifest.tsv"
+  printf 'place\tpki/etcd/peer.crt\t%s\t0644\treload\n' "$SANDBOX/pki/etcd/peer.crt" >>"$SANDBOX/staging/manifest.tsv"
+  printf 'place\tpki/etcd/healthcheck-client.crt\t%s\t0644\t-\n' "$SANDBOX/pki/etcd/healthcheck-client.crt" >>"$SANDBOX/staging/manifest.tsv"
+  printf 'retire\t-\t%s\t-\t-\n' "$SANDBOX/pki/etcd/ca.key" >>"$SANDBOX/staging/manifest.tsv"
+  printf 'place\tetcd.service\t%s\t0644\trestart\n' "$SANDBOX/unit/etcd.service" >>"$SANDBOX/staging/manifest.tsv"
   mkdir -p "$SANDBOX/unit"
   cp "$SCRIPTS_DIR/provision.sh" "$SCRIPTS_DIR/lib.sh" "$SANDBOX/params.env" "$SANDBOX/staging/"
   cp -r "$SANDBOX/staging" "$SANDBOX/bundle" # what Terraform uploads again on the next run
@@ -218,7 +226,7 @@ refused_before_changing_anything() {
   [ -n "$(calls systemctl | grep '^enable')" ]
 }
 
-@test "a file etcd reads changed: a rolling restart; a client certificate only: placed, no restart" {
+@test "a file etcd reads at start changed: a rolling restart; a client certificate only: placed, no restart" {
   provision
   running
   echo "client v2" >"$SANDBOX/bundle/pki/etcd/healthcheck-client.crt"
@@ -226,17 +234,93 @@ refused_before_changing_anything() {
   [ "$status" -eq 0 ]
   [ "$(cat "$SANDBOX/pki/etcd/healthcheck-client.crt")" = "client v2" ]
   [ -z "$(calls ops)" ]
-  echo "server v2" >"$SANDBOX/bundle/pki/etcd/server.crt"
+  echo "ca v2" >"$SANDBOX/bundle/pki/etcd/ca.crt"
   provision
   [ "$status" -eq 0 ]
   [ "$(calls ops | tail -n 1)" = "restart" ]
   [ ! -e "$SANDBOX/state/restart-pending" ]
+  [ -z "$(calls openssl)" ]
+}
+
+# serving: etcd presents the certificates now on disk (server.crt on the client port, peer.crt on
+# the peer port), as a running etcd does at each new connection.
+serving() {
+  stub openssl 'case "$1" in
+    s_client) while [ $# -gt 0 ]; do case "$1" in -connect) port="${2##*:}"; shift 2 ;; *) shift ;; esac; done
+      if [ "$port" = 2379 ]; then cat "$SANDBOX/pki/etcd/server.crt"; else cat "$SANDBOX/pki/etcd/peer.crt"; fi ;;
+    x509) pem="$(cat)"; if [ -n "$pem" ]; then printf "sha256 Fingerprint=%s\n" "$(printf %s "$pem" | sha256sum | cut -c 1-64)"; fi ;;
+  esac'
+}
+
+# served_now: etcd keeps presenting the certificates on disk at this moment (it does not reload).
+served_now() {
+  cp "$SANDBOX/pki/etcd/server.crt" "$SANDBOX/served-2379"
+  cp "$SANDBOX/pki/etcd/peer.crt" "$SANDBOX/served-2380"
+}
+
+@test "renewed server and peer certificates: placed, seen served on both ports, no restart" {
+  provision
+  running
+  serving
+  echo "server v2" >"$SANDBOX/bundle/pki/etcd/server.crt"
+  echo "peer v2" >"$SANDBOX/bundle/pki/etcd/peer.crt"
+  provision
+  [ "$status" -eq 0 ]
+  [ "$(cat "$SANDBOX/pki/etcd/server.crt")" = "server v2" ]
+  [[ "$output" == *"etcd serves its renewed certificates (it reads them at every new connection): no restart"* ]]
+  [ -z "$(calls ops)" ]
+  [ ! -e "$SANDBOX/state/reload-pending" ]
+  # Asked at the local client URL with the health check's certificate, at the peer URL with the peer's.
+  [[ "$(calls openssl)" == *"s_client -connect 127.0.0.1:2379 -cert $SANDBOX/pki/etcd/healthcheck-client.crt -key $SANDBOX/pki/etcd/healthcheck-client.key"* ]]
+  [[ "$(calls openssl)" == *"s_client -connect 10.0.0.2:2380 -cert $SANDBOX/pki/etcd/peer.crt -key $SANDBOX/pki/etcd/peer.key"* ]]
+}
+
+@test "renewed certificates etcd does not serve, or no answer from openssl: a rolling restart instead" {
+  provision
+  running
+  served_now # the old ones, and they stay
+  echo "peer v2" >"$SANDBOX/bundle/pki/etcd/peer.crt"
+  provision
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"etcd does not serve $SANDBOX/pki/etcd/peer.crt at https://10.0.0.2:2380 yet"* ]]
+  [[ "$output" == *"restarting etcd to take its renewed certificates"* ]]
+  [ "$(calls ops | tail -n 1)" = "restart" ]
+  [ ! -e "$SANDBOX/state/reload-pending" ]
+  [ ! -e "$SANDBOX/state/restart-pending" ]
+  : >"$SANDBOX/calls/ops"
+  stub openssl 'exit 1'
+  echo "server v3" >"$SANDBOX/bundle/pki/etcd/server.crt"
+  provision
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"(no certificate seen)"* ]]
+  [ "$(calls ops)" = "restart" ]
+}
+
+@test "reload-pending: a run interrupted between placing a renewed certificate and its check checks on the next run" {
+  provision
+  running
+  served_now
+  echo "server v2" >"$SANDBOX/bundle/pki/etcd/server.crt"
+  # The run dies after placing the file, before its check (a failing step in between stands in).
+  stub chmod 'exit 1'
+  provision
+  [ "$status" -ne 0 ]
+  [ -e "$SANDBOX/state/reload-pending" ]
+  [ "$(cat "$SANDBOX/pki/etcd/server.crt")" = "server v2" ]
+  [ -z "$(calls ops)" ]
+  # The next run places nothing, and etcd still serves the old certificate: it restarts.
+  rm "$SANDBOX/stubs/chmod"
+  provision
+  [ "$status" -eq 0 ]
+  [[ "$output" != *"updated $SANDBOX/pki/etcd/server.crt"* ]]
+  [ "$(calls ops)" = "restart" ]
+  [ ! -e "$SANDBOX/state/reload-pending" ]
 }
 
 @test "restart-pending: a run interrupted before the restart leaves it owed, and the next run does it" {
   provision
   running
-  echo "server v2" >"$SANDBOX/bundle/pki/etcd/server.crt"
+  echo "ca v2" >"$SANDBOX/bundle/pki/etcd/ca.crt"
   touch "$SANDBOX/ops-fails"
   provision
   [ "$status" -ne 0 ]
@@ -244,7 +328,7 @@ refused_before_changing_anything() {
   rm "$SANDBOX/ops-fails"
   provision # the files are in place already: only the owed restart is left
   [ "$status" -eq 0 ]
-  [[ "$output" != *"updated $SANDBOX/pki/etcd/server.crt"* ]]
+  [[ "$output" != *"updated $SANDBOX/pki/etcd/ca.crt"* ]]
   [ "$(calls ops | tail -n 1)" = "restart" ]
   [ ! -e "$SANDBOX/state/restart-pending" ]
 }

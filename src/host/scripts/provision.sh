@@ -3,8 +3,10 @@
 # release (verified), place the files of the manifest (PKI tree, unit, operations scripts), then
 # start, or restart when a file etcd reads changed. Terraform uploads this directory (the member's
 # bundle) to a staging dir in its SSH user's private work dir and runs this script as root (through
-# sudo for users other than root) whenever the member's inputs change. Every file it places is
-# root-owned; the staging dir goes whatever happens. Idempotent: running it twice changes nothing.
+# sudo for users other than root) whenever the member's inputs change. Renewed server and peer
+# certificates need no restart: etcd reads them at every new connection (checked with openssl).
+# Every file it places is root-owned; the staging dir goes whatever happens. Idempotent: running it
+# twice changes nothing.
 # Every per-member value is in params.env.
 set -euo pipefail
 umask 077
@@ -135,6 +137,46 @@ owe_restart() {
   if [ "$upgrading" = 1 ]; then echo upgrade >"$RESTART_PENDING"; else echo plain >"$RESTART_PENDING"; fi
 }
 
+# etcd (3.2 and later) reads its server and peer certificates again at every new TLS connection: a
+# renewed one is placed without a restart, and etcd is then seen serving it (serves_placed_certs),
+# or restarted. Owed on disk like a restart, from before the file changes until that check.
+RELOAD_PENDING="$STATE_DIR/reload-pending"
+
+# owe_reload_check: record that etcd must be seen serving a renewed certificate, before placing it.
+owe_reload_check() { : >"$RELOAD_PENDING"; }
+
+# fingerprint: the sha256 fingerprint of the first certificate on stdin.
+fingerprint() { openssl x509 -noout -fingerprint -sha256 2>/dev/null; }
+
+# served_fingerprint URL CERT KEY: that of the certificate etcd presents to a new connection at URL
+# (made with CERT and KEY, so that etcd takes it; the certificate comes before etcd checks them).
+served_fingerprint() {
+  local hostport="${1#*://}"
+  hostport="${hostport%%/*}"
+  timeout 10 openssl s_client -connect "$hostport" -cert "$2" -key "$3" -CAfile "$CA_CERT" </dev/null 2>/dev/null | fingerprint
+}
+
+# serves_placed_certs: etcd presents the server certificate on disk at its local client URL and the
+# peer certificate on disk at its peer URL. Says why not.
+serves_placed_certs() {
+  local url file cert key want got
+  if ! command -v openssl >/dev/null 2>&1; then
+    log "openssl is not installed: cannot see which certificates etcd serves"
+    return 1
+  fi
+  while read -r url file cert key; do
+    want="$(fingerprint <"$file")"
+    got="$(served_fingerprint "$url" "$cert" "$key")"
+    if [ -z "$want" ] || [ "$got" != "$want" ]; then
+      log "etcd does not serve $file at $url yet (${got:-no certificate seen})"
+      return 1
+    fi
+  done <<EOF
+$LOCAL_ENDPOINT $SERVER_CERT $CLIENT_CERT $CLIENT_KEY
+$PEER_URL $PEER_CERT $PEER_CERT $PEER_KEY
+EOF
+}
+
 download() {
   if command -v curl >/dev/null 2>&1; then
     curl --fail --silent --show-error --location --retry 3 --connect-timeout 15 --output "$2" "$1"
@@ -210,14 +252,20 @@ note_unit_change() {
   if [ "$(dirname "$1")" = "$(dirname "$UNIT_FILE")" ]; then units_changed=1; fi
 }
 
-# place STAGED_PATH DEST MODE RESTARTS: install a file atomically, only when it differs.
+# place STAGED_PATH DEST MODE ETCD: install a file atomically, only when it differs. ETCD: how etcd
+# takes the change (restart, reload, - when it does not read the file).
 place() {
-  local src="$STAGING_DIR/$1" dest="$2" mode="$3" restarts="$4"
+  local src="$STAGING_DIR/$1" dest="$2" mode="$3" reads="$4"
   [ -f "$src" ] || die "missing from the upload: $1"
   if [ -f "$dest" ] && cmp -s "$src" "$dest" && [ "$(stat -c '%04a' "$dest")" = "$mode" ]; then
     return 0
   fi
-  if [ "$restarts" = 1 ]; then owe_restart; fi
+  case "$reads" in
+    restart) owe_restart ;;
+    reload) owe_reload_check ;;
+    -) ;;
+    *) die "unknown manifest ETCD value: $reads" ;;
+  esac
   note_unit_change "$dest"
   install -m "$mode" -o root -g root "$src" "$dest.new"
   mv -f "$dest.new" "$dest"
@@ -233,14 +281,14 @@ retire() {
   fi
 }
 
-# apply_manifest FILE: every line "ACTION<TAB>STAGED<TAB>DEST<TAB>MODE<TAB>RESTARTS", in order:
+# apply_manifest FILE: every line "ACTION<TAB>STAGED<TAB>DEST<TAB>MODE<TAB>ETCD", in order:
 # dir (create DEST with MODE), place, retire.
 apply_manifest() {
-  local action staged dest mode restarts
-  while IFS=$'\t' read -r action staged dest mode restarts; do
+  local action staged dest mode reads
+  while IFS=$'\t' read -r action staged dest mode reads; do
     case "$action" in
       dir) install -d -m "$mode" "$dest" ;;
-      place) place "$staged" "$dest" "$mode" "$restarts" ;;
+      place) place "$staged" "$dest" "$mode" "$reads" ;;
       retire) retire "$dest" ;;
       '' | '#'*) ;;
       *) die "unknown manifest action: $action" ;;
@@ -273,6 +321,18 @@ if [ "$units_changed" = 1 ] || [ "$(systemctl show -p NeedDaemonReload --value "
   [ "$(systemctl show -p LoadState --value "$UNIT" 2>/dev/null || true)" != loaded ]; then
   systemctl daemon-reload
 fi
+# Renewed server or peer certificates of a running member: etcd takes them at its next connections,
+# which is checked on its ports; it restarts (one at a time, below) only when it does not serve them.
+reloaded=0
+if [ -f "$RELOAD_PENDING" ] && [ "$restart_needed" = 0 ] && [ -d "$DATA_DIR/member" ] && systemctl is-active --quiet "$UNIT"; then
+  if serves_placed_certs; then
+    log "etcd serves its renewed certificates (it reads them at every new connection): no restart"
+    reloaded=1
+  else
+    log "restarting etcd to take its renewed certificates"
+    owe_restart
+  fi
+fi
 if [ ! -d "$DATA_DIR/member" ]; then
   # Never started here: its join step starts it (etcd-ops.sh ensure-member), as a founder the
   # cluster's one bootstrap prepared, or joining the running cluster.
@@ -288,9 +348,9 @@ elif ! systemctl is-active --quiet "$UNIT"; then
   systemctl start --no-block "$UNIT"
 else
   systemctl enable --quiet --no-reload "$UNIT"
-  log "nothing changed: $UNIT_NAME left running"
+  if [ "$reloaded" = 0 ]; then log "nothing changed: $UNIT_NAME left running"; fi
 fi
-rm -f -- "$RESTART_PENDING"
+rm -f -- "$RESTART_PENDING" "$RELOAD_PENDING"
 
 if [ "$SNAPSHOTS_ENABLED" = 1 ]; then
   systemctl enable --quiet --no-reload "$SNAPSHOT_TIMER"
