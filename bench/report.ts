@@ -89,7 +89,7 @@ function opsNotes(r: OpsRow, summary: Summary): string {
     if (r.pki.cpu) notes.push(`CPU ${sec(r.pki.cpu.median)}`);
   }
   if (r.kind === 'change') {
-    notes.push(`restart windows ${windowsText(r.windows, sec)}`);
+    notes.push(r.windows?.length ? `restart windows ${windowsText(r.windows, sec)}` : 'no member restarted');
     if (floor && r.scenario !== SCENARIOS.change1)
       notes.push(`bound ${sec(rollingBound(r.members, floor.total.median))} (${times(r.total.median / rollingBound(r.members, floor.total.median))})`);
     else if (floor) notes.push(`${times(r.total.median / floor.total.median)} the restart floor`);
