@@ -3,7 +3,7 @@
  * Asserted on the hosts: the members' URLs, writes answered, and (for the bastion) sshd's own record
  * of where each login came from.
  */
-import { describeLab, expectTerraformOk, labWithDeployment, log, memberNames, onHost, waitClusterHealthy } from './support';
+import { describeLab, etcdProcesses, expectTerraformOk, labWithDeployment, log, memberNames, onHost, waitClusterHealthy } from './support';
 
 jest.setTimeout(12 * 60_000);
 
@@ -24,7 +24,7 @@ async function loginsFrom(lab: Parameters<typeof onHost>[0], host: string): Prom
 }
 
 describeLab('routes: IPv6 members and a bastion', () => {
-  test('a cluster on IPv6 member addresses: peers and clients on [v6] URLs, writes answered, destroy leaves', async () => {
+  test('a cluster on IPv6 member addresses: peers and clients on [v6] URLs, writes answered, a renewal without a restart, destroy leaves', async () => {
     const { lab, deployment: d } = await labWithDeployment(3);
     try {
       const v6 = await lab.enableIpv6();
@@ -47,6 +47,13 @@ describeLab('routes: IPv6 members and a bastion', () => {
       );
       expect((await d.etcdctl(['put', '/v6/k', 'v'])).code).toBe(0);
       expect((await d.etcdctl(['get', '/v6/k', '--print-value-only'])).stdout.trim()).toBe('v');
+      // A renewal on [v6] URLs: each member sees etcd present its new certificates there, no restart.
+      const processes = await etcdProcesses(lab, ['e1', 'e2', 'e3']);
+      d.synth({ ...d.spec, pki: { ...d.spec.pki, certValidityHours: 8000 } });
+      const renewed = await d.apply();
+      expectTerraformOk(renewed, 'a renewal on IPv6 addresses');
+      for (const h of ['e1', 'e2', 'e3']) expect(renewed.stdout).toContain(`[etcd-deploy ${h}] etcd serves its renewed certificates`);
+      expect(await etcdProcesses(lab, ['e1', 'e2', 'e3'])).toEqual(processes);
       expectTerraformOk(await d.destroy(), 'destroy on IPv6');
       for (const h of ['e1', 'e2', 'e3']) expect(await onHost(lab, h, 'systemctl is-active etcd.service || true')).toBe('inactive');
     } finally {

@@ -275,6 +275,19 @@ served_now() {
   [[ "$(calls openssl)" == *"s_client -connect 10.0.0.2:2380 -cert $SANDBOX/pki/etcd/peer.crt -key $SANDBOX/pki/etcd/peer.key"* ]]
 }
 
+@test "the served-certificate check asks IPv6 URLs as [address]:port" {
+  sed -i -e 's|^PEER_URL=.*|PEER_URL=https://[2001:db8::2]:2380|' -e 's|^LOCAL_ENDPOINT=.*|LOCAL_ENDPOINT=https://[::1]:2379|' "$SANDBOX/bundle/params.env"
+  provision
+  running
+  serving
+  echo "peer v2" >"$SANDBOX/bundle/pki/etcd/peer.crt"
+  provision
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"etcd serves its renewed certificates"* ]]
+  [[ "$(calls openssl)" == *"s_client -connect [::1]:2379 "* ]]
+  [[ "$(calls openssl)" == *"s_client -connect [2001:db8::2]:2380 "* ]]
+}
+
 @test "renewed certificates etcd does not serve, or no answer from openssl: a rolling restart instead" {
   provision
   running
