@@ -11,6 +11,7 @@ import { X509Certificate } from 'node:crypto';
 import { PublishedRelease } from '../test-doubles/lab/artefacts';
 import { LabDeployment } from '../test-doubles/lab/deploy';
 import { Lab, LabHost } from '../test-doubles/lab/lab';
+import { servedCertificates } from '../test-doubles/lab/served-certificates';
 import { timedChange } from './change-bench';
 import { onHost } from './host-probes';
 import { ChangeRun } from './results';
@@ -39,18 +40,11 @@ export async function oneMemberChange(lab: Lab, d: LabDeployment, member: LabHos
   });
 }
 
-/** Throws unless etcd on each host presents the server and peer certificates on its disk, on its client and peer ports. */
+/** Throws unless etcd on each host presents, on its client and peer ports, the server and peer certificates on its disk. */
 async function expectServed(lab: Lab, hosts: readonly LabHost[], what: string): Promise<void> {
   for (const h of hosts) {
-    const check = [`${h.address}:2379 /etc/kubernetes/pki/etcd/server.crt`, `${h.address}:2380 /etc/kubernetes/pki/etcd/peer.crt`]
-      .map((pair) => pair.split(' '))
-      .map(
-        ([at, file]) =>
-          `[ "$(openssl s_client -connect ${at} </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256)" = "$(openssl x509 -noout -fingerprint -sha256 -in ${file})" ] || echo "${at} does not serve ${file}"`,
-      )
-      .join('\n');
-    const out = await onHost(lab, h, check);
-    if (out !== '') throw new Error(`${what}: ${h.name}: ${out}`);
+    const { served, onDisk } = await servedCertificates(lab, h);
+    if (served.join() !== onDisk.join()) throw new Error(`${what}: ${h.name} presents ${served.join(', ')}, its disk holds ${onDisk.join(', ')}`);
   }
 }
 

@@ -109,6 +109,7 @@ export function tracesOf(needle: string): string[] {
 
 // The writer lives with the lab (the benchmark measures write gaps with it too).
 export { startWriter, writerKey, writerSummary } from '../../test-doubles/lab/writer';
+export { servedCertificates } from '../../test-doubles/lab/served-certificates';
 export type { WriterReport } from '../../test-doubles/lab/writer';
 
 /** Polls until etcdctl endpoint health --cluster passes through the given endpoints. */
@@ -170,30 +171,6 @@ export async function memberIds(d: LabDeployment, endpoints?: string[]): Promise
 /** etcd's MainPID and start time on each host: unchanged means "not restarted". */
 export async function etcdProcesses(lab: Lab, hosts: string[]): Promise<Record<string, string>> {
   return Object.fromEntries(await Promise.all(hosts.map(async (h) => [h, await etcdProcess(lab, h)] as const)));
-}
-
-/**
- * What etcd on a host presents to a new TLS connection from the controller, on its client and peer
- * ports, next to the server and peer certificates on its disk (sha256 fingerprints): etcd reads
- * those files again at every new connection, so after a renewal they agree without a restart.
- */
-export async function servedCertificates(lab: Lab, host: string): Promise<{ served: string[]; onDisk: string[] }> {
-  const address = lab.hosts.find((h) => h.name === host)?.address;
-  const served = await Promise.all(
-    ['2379', '2380'].map(async (port) => {
-      const r = await lab.controllerExec(
-        ['bash', '-c', `openssl s_client -connect ${address}:${port} </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256`],
-        {
-          timeoutMs: 20_000,
-        },
-      );
-      return r.stdout.trim();
-    }),
-  );
-  const onDisk = (await onHost(lab, host, 'for f in server peer; do openssl x509 -noout -fingerprint -sha256 -in /etc/kubernetes/pki/etcd/$f.crt; done')).split(
-    '\n',
-  );
-  return { served, onDisk };
 }
 
 /** The client URL of a lab host. */

@@ -1,12 +1,12 @@
 #!/bin/bash
 # Turns a plain host into an etcd member, or brings a member up to date: install the pinned etcd
 # release (verified), place the files of the manifest (PKI tree, unit, operations scripts), then
-# start, or restart when a file etcd reads changed. Terraform uploads this directory (the member's
-# bundle) to a staging dir in its SSH user's private work dir and runs this script as root (through
-# sudo for users other than root) whenever the member's inputs change. Renewed server and peer
-# certificates need no restart: etcd reads them at every new connection (checked with openssl).
-# Every file it places is root-owned; the staging dir goes whatever happens. Idempotent: running it
-# twice changes nothing.
+# start, or restart when a file etcd reads at start changed. Terraform uploads this directory (the
+# member's bundle) to a staging dir in its SSH user's private work dir and runs this script as root
+# (through sudo for users other than root) whenever the member's inputs change. Renewed server and
+# peer certificates need no restart: etcd reads them at every new connection (checked with
+# openssl). Every file it places is root-owned; the staging dir goes whatever happens. Idempotent:
+# running it twice changes nothing.
 # Every per-member value is in params.env.
 set -euo pipefail
 umask 077
