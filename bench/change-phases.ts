@@ -5,7 +5,7 @@
 //   pki       until the last tls_ / local_ resource is complete (certificates and host files)
 //   provision until the last terraform_data but the health check is complete, outside the
 //             restarts: SSH sessions, uploads, placing files, the cluster lock and the health gate
-//             before each restart, the join checks and membership records
+//             before each restart, the membership records
 //   stop      the restart windows, "[etcd-ops X] restarting …" to "[etcd-ops X] restarted;
 //             cluster healthy", until systemd saw the old etcd gone (the host's
 //             InactiveEnterTimestamp, on the same monotonic clock as the apply)
@@ -59,7 +59,7 @@ export interface ChangeMilestones {
   readonly firstChange: number;
   /** The last tls_ / local_ resource complete; null when the change touched none. */
   readonly lastPkiComplete: number | null;
-  /** The last terraform_data but the health check complete: member provisioners, join checks, membership records. */
+  /** The last terraform_data but the health check complete: member provisioners (and join steps where an identity changed), membership records. */
   readonly lastStepComplete: number;
   readonly healthComplete: number;
   readonly wall: number;
@@ -165,7 +165,7 @@ export interface ProvisionAround {
   readonly before: number;
   /** Between one window's "restarted; cluster healthy" and the next "restarting": the lock handed on, the next member's health gate. */
   readonly handoffs: number[];
-  /** From the last window until the last step but the health check: the member's provisioner ending, the join checks. */
+  /** From the last window until the last step but the health check: the member's provisioner ending. */
   readonly after: number;
 }
 

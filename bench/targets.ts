@@ -376,7 +376,7 @@ function change(c: OpsRow | undefined, floor: OpsRow | undefined, pki?: OpsRow, 
     restOf(
       c,
       'the SSH session and the health gate',
-      n === 0 ? 'the member script and its check of the served certificates, the join check' : 'the member script and its health gate, the join check',
+      n === 0 ? 'the member script and its check of the served certificates' : 'the member script and its health gate',
     ),
     c.total.median,
     {
@@ -411,9 +411,7 @@ function rolling(target: string, c: OpsRow | undefined, floor: OpsRow | undefine
     restOf(
       c,
       'the SSH steps',
-      n === 0
-        ? 'the member scripts and their checks of the served certificates, the join checks'
-        : 'the member scripts, the cluster lock and health gate around each restart, the join checks',
+      n === 0 ? 'the member scripts and their checks of the served certificates' : 'the member scripts, the cluster lock and health gate around each restart',
     ),
     c.total.median,
     { ...fixed, ...measuredSteps(c) },

@@ -109,7 +109,8 @@ export class EtcdCluster extends Construct {
         const provisioner = members[member.name].provisioner as EtcdMemberProvisioner;
         const join = new MemberJoin(scopeOf, 'join', { cluster, member, provisioner: provisioner.resource, bootstrap: this.bootstrap.resource, privateKey });
         members[member.name] = { ...members[member.name], join };
-        gates.push(join.resource);
+        // Re-provisioning replaces the provisioner only (its join step runs once per identity).
+        gates.push(provisioner.resource, join.resource);
       }
     }
     this.members = members;

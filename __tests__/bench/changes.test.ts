@@ -390,7 +390,7 @@ describe('targets of plans, restarts and changes', () => {
       "the final health check the stack ends with (0.20 s, measured in the same apply) plus etcd's own part of 3 restarts, the leader's once (1.40 s: every rolling change restarts it, and its stop hands its leadership over) and the others' (2 × 1.25 s): 6.80 s, beyond the bound (6.50 s) before the rest of the design runs",
     );
     expect(note(TARGETS.change)).toContain('(0.21 s, measured in the same apply');
-    expect(note(TARGETS.change)).toContain('leave no room for the rest (the member script and its health gate, the join check)');
+    expect(note(TARGETS.change)).toContain('leave no room for the rest (the member script and its health gate)');
     expect(renderMarkdown(RESULTS, withUploads, 'results.png')).toMatch(/\| rolling renewal 3 \|[^\n]*; private upload 0\.28 \|/);
     // Without uploads recorded (older results), the story is the one before.
     expect(summary.targets.find((t) => t.target === TARGETS.renewal)!.note).not.toContain('private upload');

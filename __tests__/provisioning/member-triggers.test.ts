@@ -87,21 +87,21 @@ describe('re-provisioning triggers', () => {
     expect(differing.sort()).toEqual(['etcd_e2_peer_csr', 'etcd_e2_server_csr']);
   });
 
-  test('the health check re-runs when any member is re-provisioned (its join step is replaced) or removed', () => {
+  test('the health check re-runs when any member is re-provisioned (its provisioner is replaced), joins under a new identity, or is removed', () => {
     const tf = synthSpec(base);
     const health = tf.resource.terraform_data.etcd_health_check;
+    const steps = (names: string[]) => names.map((n) => `terraform_data.etcd_member_${n}`);
     expect(health.triggers_replace.members).toBe(
-      '${join(",", [terraform_data.etcd_member_e1_join.id, terraform_data.etcd_member_e2_join.id, terraform_data.etcd_member_e3_join.id])}',
+      `\${join(",", [${steps(['e1', 'e1_join', 'e2', 'e2_join', 'e3', 'e3_join'])
+        .map((r) => `${r}.id`)
+        .join(', ')}])}`,
     );
-    expect(health.depends_on).toEqual([
-      'terraform_data.etcd_member_e1_join',
-      'terraform_data.etcd_member_e2_join',
-      'terraform_data.etcd_member_e3_join',
-      'terraform_data.etcd_membership',
-    ]);
+    expect(health.depends_on).toEqual([...steps(['e1', 'e1_join', 'e2', 'e2_join', 'e3', 'e3_join']), 'terraform_data.etcd_membership']);
     const removing = synthSpec(withSpec({ members: members.map((m) => (m.name === 'e3' ? { ...m, remove: true } : m)) }));
     expect(removing.resource.terraform_data.etcd_health_check.triggers_replace.members).toBe(
-      '${join(",", [terraform_data.etcd_member_e1_join.id, terraform_data.etcd_member_e2_join.id, terraform_data.etcd_member_e3_removal.id])}',
+      `\${join(",", [${steps(['e1', 'e1_join', 'e2', 'e2_join', 'e3_removal'])
+        .map((r) => `${r}.id`)
+        .join(', ')}])}`,
     );
   });
 

@@ -15,7 +15,7 @@ const HEALTH_PARAMS_END = 'ETCD_HEALTH_PARAMS_END';
 
 export interface EtcdHealthCheckProps {
   readonly cluster: ResolvedCluster;
-  /** Every member's join step and every removal: a new one (re-provisioning) makes the gate run again. */
+  /** Every member's provisioner and join step, and every removal: a new one (re-provisioning) makes the gate run again. */
   readonly gates: TerraformData[];
   /** What else must be done first (the membership, so that members that leave have left). */
   readonly after: TerraformData[];

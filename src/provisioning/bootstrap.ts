@@ -25,7 +25,8 @@ export interface EtcdBootstrapProps {
  * cluster meets closed ports and returns at once); the join steps then start them all at once. It
  * has no triggers and ignores later changes, so it never runs again: a member that starts later
  * (added, or re-provisioned after losing its data) joins the running cluster instead
- * (`MemberJoin`), and no later start can make a second, empty cluster.
+ * (`etcd-ops.sh join-running` from its provisioner, or `MemberJoin`), and no later start can make a
+ * second, empty cluster.
  */
 export class EtcdBootstrap extends Construct {
   readonly resource: TerraformData;

@@ -8,7 +8,7 @@ import { asRoot, sshConnection } from './ssh-connection';
 export interface MemberJoinProps {
   readonly cluster: ResolvedCluster;
   readonly member: ResolvedMember;
-  /** The member's provisioner: a new one (re-provisioning) makes the join step run again. */
+  /** The member's provisioner: the join step runs after it. */
   readonly provisioner: TerraformData;
   /** The cluster's bootstrap record: joins happen after it. */
   readonly bootstrap: TerraformData;
@@ -25,6 +25,14 @@ export interface MemberJoinProps {
  * (and left alone, without a probe, when it is up and READY); one without data joins the running
  * cluster as a learner under the cluster lock, and is promoted once it caught up. It never
  * bootstraps.
+ *
+ * It runs once per member identity (name, address): a member whose files change is re-provisioned
+ * without it (its provisioner restarts etcd where needed and leaves it running), which saves an
+ * SSH session per member on every renewal, upgrade and flag change. A member without data when its
+ * provisioner runs (added to a running cluster, or a host provisioned again with `-replace` after it
+ * lost its data) joins from the provisioner itself (`etcd-ops.sh join-running`) when the cluster
+ * answers; this step then finds it running. Only before the bootstrap, when nothing answers, is
+ * starting left to this step.
  */
 export class MemberJoin extends Construct {
   readonly resource: TerraformData;
@@ -34,7 +42,7 @@ export class MemberJoin extends Construct {
     const { cluster, member } = props;
     this.resource = named(
       new TerraformData(this, 'join', {
-        triggersReplace: { provisioner: props.provisioner.id },
+        triggersReplace: { member: member.name, address: member.address },
         dependsOn: [props.bootstrap, props.provisioner],
         connection: sshConnection(cluster, member, member.sshHost, props.privateKey),
         provisioners: [{ type: 'remote-exec', inline: [asRoot(cluster, [hostLayout(cluster).installed.ops, 'ensure-member'])] }],

@@ -175,6 +175,43 @@ restart_behind_a_holder() {
   grep -q 'member add e2 --peer-urls=https://10.0.0.2:2380 --learner' "$FAKE/calls"
 }
 
+@test "join-running, before the bootstrap (nothing answers): left to its join step at once; nothing started, etcdctl never asked" {
+  nothing_answers
+  ops join-running
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"not started yet: no member of its cluster answers, so its join step starts it"* ]]
+  [ ! -e "$FAKE/calls" ]
+  [ ! -e "$SANDBOX/state/bootstrap.env" ]
+  [[ "$(calls systemctl)" != *start* ]]
+  # one probe of each other member, no retries
+  [ "$(calls timeout | grep -c '10.0.0.1 2379')" = 1 ]
+}
+
+@test "join-running, a host provisioned again after it lost its data: the stale entry goes, it joins as a learner now" {
+  ops join-running
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"removing the stale member e2 ($E2): its data is gone from this host"* ]]
+  grep -q 'member add e2 --peer-urls=https://10.0.0.2:2380 --learner' "$FAKE/calls"
+  grep -qx 'ETCD_INITIAL_CLUSTER_STATE=existing' "$SANDBOX/state/bootstrap.env"
+  [[ "$output" == *"joined; cluster healthy"* ]]
+}
+
+@test "join-running, a member added to a running cluster: joins as a learner now; a member with data: nothing to do" {
+  this_member_is_new
+  ops join-running
+  [ "$status" -eq 0 ]
+  grep -q 'member add e2 --peer-urls=https://10.0.0.2:2380 --learner' "$FAKE/calls"
+  [[ "$output" == *"promoted e2 (4a5b6c7d8e9f0a1b) to a voting member"* ]]
+  rm -f "$FAKE/calls" "$SANDBOX/calls/systemctl" "$SANDBOX/calls/timeout"
+  mkdir -p "$SANDBOX/data/member"
+  ops join-running
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
+  [ ! -e "$FAKE/calls" ]
+  [ -z "$(calls timeout)" ]
+  [ -z "$(calls systemctl)" ]
+}
+
 @test "a member with data that the cluster lists: only started if it is not running" {
   mkdir -p "$SANDBOX/data/member"
   ops ensure-member
@@ -512,6 +549,8 @@ HOOK
   [ "$(grep -c ' lock etcd-deploy/membership ' "$FAKE/calls")" -eq 2 ]
   # Under the lock it only reads the announcements again: it led a moment ago, before the lock.
   awk '/ lock etcd-deploy\/membership / { held = 1 } held && /endpoint status/ { bad = 1 } held && /membership-restarts\// { held = 0 } END { exit bad }' "$FAKE/calls"
+  # ...and hands the lock back before its health gate: the member it yields to runs its own.
+  awk '/ lock etcd-deploy\/membership / && !seen { held = 1; seen = 1 } held && /endpoint health/ { bad = 1 } held && /membership-restarts\// { held = 0 } END { exit bad }' "$FAKE/calls"
   [[ "$output" == *"letting e3 restart first"* ]]
   [ "$(calls systemctl | grep -c 'restart etcd.service')" -eq 1 ]
   [[ "$output" == *"restarted; cluster healthy"* ]]

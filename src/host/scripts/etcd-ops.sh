@@ -5,6 +5,9 @@
 #   ensure-member   after the bootstrap, every member at once: a prepared founder starts; a member
 #                   without data joins the running cluster as a learner and is promoted; a member
 #                   with data is started if it is not running
+#   join-running    from provisioning, a member without data: ensure-member when its cluster runs
+#                   (a new member, a host provisioned again after it lost its data); before the
+#                   bootstrap nothing answers, and its join step starts it
 #   restart[-upgrade]  a member whose inputs changed: one at a time, health-gated; an upgrade saves
 #                   a snapshot first, before it waits for its turn
 #   remove-member NAME PEER_URL CLIENT_URL   on a healthy peer: take a member out (remove: true)
@@ -363,6 +366,19 @@ ensure_member() {
   with_lock "$CLIENT_URL" join-locked
 }
 
+# join-running: provisioning reached a member without data. When its cluster runs (a member added to
+# a running cluster, or a host provisioned again after it lost its data: its join step is not
+# replaced with its provisioner), it joins now, as its join step would. While no other member
+# answers (the first deploy, before the bootstrap: their ports are closed, so the probe costs
+# nothing) it is left to its join step, which runs after the bootstrap.
+join_running() {
+  if [ ! -d "$DATA_DIR/member" ] && has_quorum "$OTHER_ENDPOINTS"; then
+    ensure_member
+  elif [ ! -d "$DATA_DIR/member" ]; then
+    log "not started yet: no member of its cluster answers, so its join step starts it (a founder of a new cluster, or joining once the cluster runs)"
+  fi
+}
+
 # join-locked: add this member as a learner, start it, promote it once it caught up. A stale entry
 # with this peer URL (the member's data is gone) is removed first; if the learner does not catch up
 # in time it is removed again, so the voters never change for a member that does not run.
@@ -474,9 +490,11 @@ pre_upgrade_snapshot() {
 
 restart_locked() {
   local withdrawing=''
+  # A leader that hands the lock back does so before the health gate: the member it yields to runs
+  # its own.
+  if [ -n "${LOCK_ENDPOINTS:-}" ] && [ "${YIELD_RECHECK:-1}" != 0 ] && yields_to_followers "${YIELD_UNTIL:-0}" "${YIELD_RECHECK:-1}"; then exit 4; fi
   wait_healthy "$HEALTH_SECONDS" || die "cluster not healthy before restarting $MEMBER_NAME: not restarting (would risk quorum)"
   if [ -n "${LOCK_ENDPOINTS:-}" ]; then
-    if [ "${YIELD_RECHECK:-1}" != 0 ] && yields_to_followers "${YIELD_UNTIL:-0}" "${YIELD_RECHECK:-1}"; then exit 4; fi
     # Through the others, beside the restart: done long before the lock passes on.
     withdraw_restart "$LOCK_ENDPOINTS" &
     withdrawing=$!
@@ -569,6 +587,7 @@ esac
 case "${1:-}" in
   found) found ;;
   ensure-member) ensure_member ;;
+  join-running) join_running ;;
   join-locked) join_locked ;;
   restart) rolling_restart plain ;;
   restart-upgrade) rolling_restart upgrade ;;
@@ -580,5 +599,5 @@ case "${1:-}" in
   leave) leave ;;
   leave-locked) leave_locked ;;
   snapshot-scheduled) scheduled_snapshot ;;
-  *) die "usage: $0 found|ensure-member|restart|restart-upgrade|remove-member NAME PEER_URL CLIENT_URL|retire|leave|snapshot-scheduled" ;;
+  *) die "usage: $0 found|ensure-member|join-running|restart|restart-upgrade|remove-member NAME PEER_URL CLIENT_URL|retire|leave|snapshot-scheduled" ;;
 esac

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Turns a plain host into an etcd member, or brings a member up to date: install the pinned etcd
 # release (verified), place the files of the manifest (PKI tree, unit, operations scripts), then
-# start, or restart when a file etcd reads at start changed. Terraform uploads this directory (the
+# start, or restart when a file etcd reads at start changed; a member without data joins its running
+# cluster (before the first bootstrap, its join step starts it). Terraform uploads this directory (the
 # member's bundle) to a staging dir in its SSH user's private work dir and runs this script as root
 # (through sudo for users other than root) whenever the member's inputs change. Renewed server and
 # peer certificates need no restart: etcd reads them at every new connection (checked with
@@ -334,9 +335,10 @@ if [ -f "$RELOAD_PENDING" ] && [ "$restart_needed" = 0 ] && [ -d "$DATA_DIR/memb
   fi
 fi
 if [ ! -d "$DATA_DIR/member" ]; then
-  # Never started here: its join step starts it (etcd-ops.sh ensure-member), as a founder the
-  # cluster's one bootstrap prepared, or joining the running cluster.
-  log "not started yet: its join step starts it (a founder of a new cluster, or joining a running one)"
+  # Never started here, or its data is gone (a host provisioned again after it lost it): it joins
+  # its cluster now if that runs; otherwise (the first deploy) its join step starts it, as a founder
+  # the cluster's one bootstrap prepared.
+  bash "$OPS_SCRIPT" join-running
 elif [ "$restart_needed" = 1 ]; then
   # One member at a time under the cluster lock, each after the cluster is healthy again.
   systemctl enable --quiet --no-reload "$UNIT"
