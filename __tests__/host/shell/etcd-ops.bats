@@ -536,6 +536,36 @@ restart_behind_a_holder() {
   [[ "$(calls systemctl)" == *"restart etcd.service"* ]]
 }
 
+@test "leader last: a leader moves its leadership to another started voter after the health gate, then restarts as a follower; a follower moves nothing" {
+  echo "$E2" >"$FAKE/leader"
+  ops restart
+  [ "$status" -eq 0 ]
+  grep -q "move-leader $E1" "$FAKE/calls"
+  [ "$(cat "$FAKE/leader")" = "$E1" ]
+  gate_line="$(grep -n 'endpoint health --cluster' "$FAKE/calls" | head -n 1 | cut -d: -f1)"
+  move_line="$(grep -n 'move-leader' "$FAKE/calls" | cut -d: -f1)"
+  [ -n "$gate_line" ] && [ "$gate_line" -lt "$move_line" ]
+  [[ "$output" == *"leads the cluster: moving its leadership to $E1 before it restarts"*"restarting etcd.service"* ]]
+  [[ "$output" == *"restarted; cluster healthy"* ]]
+  # A follower: no move, and who leads was asked once, before the lock.
+  : >"$FAKE/calls"
+  ops restart
+  [ "$status" -eq 0 ]
+  ! grep -q move-leader "$FAKE/calls"
+  [ "$(grep -c 'endpoint status' "$FAKE/calls")" -eq 1 ]
+  [[ "$output" != *"moving its leadership"* ]]
+}
+
+@test "leader last: a leader whose move fails restarts anyway (etcd hands over as it stops)" {
+  echo "$E2" >"$FAKE/leader"
+  touch "$FAKE/fail-move"
+  ops restart
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"move-leader failed: etcd hands its leadership over as it stops"* ]]
+  [[ "$(calls systemctl)" == *"restart etcd.service"* ]]
+  [[ "$output" == *"restarted; cluster healthy"* ]]
+}
+
 @test "leader last: a leader that got the lock first looks again at the announcements before it restarts, and hands the lock back to a member that announced meanwhile" {
   echo "$E2" >"$FAKE/leader"
   # e3 announces the moment e2 got the lock; e3's turn ends 1.5 s later.

@@ -16,7 +16,7 @@
 #   $FAKE/on-lock   run (then removed) when a `lock` client gets the lock, before its command
 #   $FAKE/kv        other keys, one per line (`put`, `del`, `get --prefix --keys-only`; leases are
 #                   granted and never expire)
-#   $FAKE/fail-<op> makes `member <op>` (add, promote, remove) or `snapshot` fail
+#   $FAKE/fail-<op> makes `member <op>` (add, promote, remove), `snapshot` or `move-leader` (fail-move) fail
 # Every call is appended to $FAKE/calls.
 set -uo pipefail
 printf '%s\n' "$*" >>"$FAKE/calls"
@@ -129,6 +129,7 @@ case "${words[*]}" in
     ;;
   move-leader*)
     any_up || exit 1
+    [ ! -f "$FAKE/fail-move" ] || { echo "etcdserver: request timed out, leader transfer took too long" >&2; exit 1; }
     echo "${words[1]}" >"$FAKE/leader"
     echo "Leadership transferred to ${words[1]}"
     ;;
