@@ -375,9 +375,10 @@ ensure_member() {
 # answers (the first deploy, before the bootstrap: their ports are closed, so the probe costs
 # nothing) it is left to its join step, which runs after the bootstrap.
 join_running() {
-  if [ ! -d "$DATA_DIR/member" ] && has_quorum "$OTHER_ENDPOINTS"; then
+  [ ! -d "$DATA_DIR/member" ] || return 0
+  if has_quorum "$OTHER_ENDPOINTS"; then
     ensure_member
-  elif [ ! -d "$DATA_DIR/member" ]; then
+  else
     log "not started yet: no member of its cluster answers, so its join step starts it (a founder of a new cluster, or joining once the cluster runs)"
   fi
 }
@@ -499,16 +500,17 @@ pre_upgrade_snapshot() {
 # Best effort: should the move fail, etcd still hands over as it stops. A member known to follow
 # ($YIELD_RECHECK from yields_to_followers) asks nothing; one known to lead does not ask again.
 hand_over_leadership() {
-  local status me list target
+  local status member_id list own_id target
   [ "${YIELD_RECHECK:-1}" != follower ] || return 0
   if [ "${YIELD_RECHECK:-1}" != leader ]; then
     status="$(ctl_local --dial-timeout=1s --command-timeout=2s endpoint status -w json 2>/dev/null)" || return 0
-    me="$(printf '%s' "$status" | status_field member_id)"
-    if [ -z "$me" ] || [ "$me" != "$(printf '%s' "$status" | status_field leader)" ]; then return 0; fi
+    member_id="$(printf '%s' "$status" | status_field member_id)"
+    if [ -z "$member_id" ] || [ "$member_id" != "$(printf '%s' "$status" | status_field leader)" ]; then return 0; fi
   fi
+  # The member list's ids are hex (endpoint status gives decimal ones): this member's by its peer URL.
   list="$(ctl_local --dial-timeout=1s --command-timeout=2s member list -w simple 2>/dev/null)" || return 0
-  me="$(printf '%s\n' "$list" | member_field "$PEER_URL" 1)"
-  target="$(printf '%s\n' "$list" | started_voters | grep -vxF "${me:-none}" | head -n 1)" || true
+  own_id="$(printf '%s\n' "$list" | member_field "$PEER_URL" 1)"
+  target="$(printf '%s\n' "$list" | started_voters | grep -vxF "${own_id:-none}" | head -n 1)" || true
   [ -n "$target" ] || return 0
   log "leads the cluster: moving its leadership to $target before it restarts"
   ctl_local --dial-timeout=1s --command-timeout=5s move-leader "$target" >/dev/null 2>&1 ||
