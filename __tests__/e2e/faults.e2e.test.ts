@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { Lab } from '../../test-doubles/lab/lab';
 import { LabDeployment, TerraformRun } from '../../test-doubles/lab/deploy';
 import { ClusterSpec } from '../../src/config/types';
-import { describeLab, etcdProcess, labWithDeployment, log, memberIds, onHost, servedCertificates, tracesOf } from './support';
+import { clientUrl, describeLab, etcdProcess, labWithDeployment, log, memberIds, onHost, servedCertificates, tracesOf } from './support';
 
 const HEALTHY = /etcd cluster healthy after \d+ attempt\(s\); members: e1 e2 e3/;
 /** The files of a member's bundle that land under /etc/kubernetes/pki (bundle path → host path). */
@@ -313,7 +313,7 @@ describeLab('fault: member stopped or killed', () => {
   test('fault: a host that lost everything (etcd, data, PKI, stamp) comes back with -replace of its provisioner: it joins again as a learner; the others untouched, no key lost', async () => {
     const ids = await memberIds(
       d,
-      lab.hosts.map((h) => `https://${h.address}:2379`),
+      lab.hosts.map((h) => clientUrl(lab, h.name)),
     );
     const pids = await mainPids(lab);
     // The host reinstalled from its image, with the same address.
@@ -341,7 +341,7 @@ describeLab('fault: member stopped or killed', () => {
     expect(createdNullResources(r.stdout)).toEqual(['terraform_data.etcd_health_check', 'terraform_data.etcd_member_e3']);
     const after = await memberIds(
       d,
-      lab.hosts.map((h) => `https://${h.address}:2379`),
+      lab.hosts.map((h) => clientUrl(lab, h.name)),
     );
     expect({ e1: after.e1, e2: after.e2 }).toEqual({ e1: ids.e1, e2: ids.e2 });
     expect(after.e3).toMatch(/^[0-9a-f]+$/);
