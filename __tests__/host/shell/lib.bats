@@ -129,8 +129,8 @@ CTL
   [ "$(echo 'Member  a948fb4f77fffa8 added as learner to cluster 79c225314759b145' | added_member_id)" = a948fb4f77fffa8 ]
   [ -z "$(echo 'Error: etcdserver: unhealthy cluster' | added_member_id)" ]
   local json='[{"Endpoint":"https://10.0.0.1:2379","Status":{"header":{"cluster_id":1,"member_id":10276657743932975437,"raft_term":2},"leader":10276657743932975437}}]'
-  [ "$(printf '%s' "$json" | status_field member_id)" = 10276657743932975437 ]
-  [ "$(printf '%s' "$json" | status_field leader)" = 10276657743932975437 ]
+  [ "$(status_field member_id "$json")" = 10276657743932975437 ]
+  [ "$(status_field leader "$json")" = 10276657743932975437 ]
 }
 
 @test "started voters: started members that are not learners" {

@@ -241,9 +241,9 @@ yields_to_followers() {
   fi
   if [ "${2:-}" != leader ]; then
     status="$(ctl_local --dial-timeout=1s --command-timeout=2s endpoint status -w json 2>/dev/null)" || return 1
-    me="$(printf '%s' "$status" | status_field member_id)"
+    me="$(status_field member_id "$status")"
     [ -n "$me" ] || return 1
-    if [ "$me" != "$(printf '%s' "$status" | status_field leader)" ]; then
+    if [ "$me" != "$(status_field leader "$status")" ]; then
       YIELD_RECHECK=follower
       return 1
     fi
@@ -443,7 +443,7 @@ remove_voter() {
     die "refusing to remove member $id: only $healthy of the $((total - 1)) members that would remain are healthy; fix them first"
   leaver_url="$(printf '%s\n' "$list" | awk -F', ' -v id="$id" '$1 == id { split($5, u, ","); print u[1] }')"
   if [ -n "$leaver_url" ] && leaver_status="$(ctl --endpoints="$leaver_url" --dial-timeout=2s endpoint status -w json 2>/dev/null)" &&
-    [ "$(printf '%s' "$leaver_status" | status_field member_id)" = "$(printf '%s' "$leaver_status" | status_field leader)" ]; then
+    [ "$(status_field member_id "$leaver_status")" = "$(status_field leader "$leaver_status")" ]; then
     target="$(printf '%s\n' "$list" | started_voters | grep -vx "$id" | head -n 1)"
     log "moving leadership from $id to $target first"
     ctl --endpoints="$leaver_url" move-leader "$target" >/dev/null 2>&1 || log "move-leader failed; removing the leader directly"
@@ -504,8 +504,8 @@ hand_over_leadership() {
   [ "${YIELD_RECHECK:-1}" != follower ] || return 0
   if [ "${YIELD_RECHECK:-1}" != leader ]; then
     status="$(ctl_local --dial-timeout=1s --command-timeout=2s endpoint status -w json 2>/dev/null)" || return 0
-    member_id="$(printf '%s' "$status" | status_field member_id)"
-    if [ -z "$member_id" ] || [ "$member_id" != "$(printf '%s' "$status" | status_field leader)" ]; then return 0; fi
+    member_id="$(status_field member_id "$status")"
+    if [ -z "$member_id" ] || [ "$member_id" != "$(status_field leader "$status")" ]; then return 0; fi
   fi
   # The member list's ids are hex (endpoint status gives decimal ones): this member's by its peer URL.
   list="$(ctl_local --dial-timeout=1s --command-timeout=2s member list -w simple 2>/dev/null)" || return 0

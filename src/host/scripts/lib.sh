@@ -92,10 +92,11 @@ added_member_id() {
   sed -n 's/^Member  *\([0-9a-f]\{1,16\}\) added .*/\1/p' | head -n 1
 }
 
-# status_field FIELD < `endpoint status -w json`: the first number FIELD holds ("member_id",
-# "leader"), as decimal digits: ids are compared as text, never as (signed) shell integers.
+# status_field FIELD JSON (`endpoint status -w json`): the first number FIELD holds ("member_id",
+# "leader"), as decimal digits: ids are compared as text, never as (signed) shell integers. Bash's
+# own match: no process started.
 status_field() {
-  grep -o "\"$1\":[0-9]*" | head -n 1 | cut -d : -f 2
+  if [[ "$2" =~ \"$1\":([0-9]+) ]]; then printf '%s\n' "${BASH_REMATCH[1]}"; fi
 }
 
 # started_voters < `member list -w simple`: ids of started members that are not learners.
