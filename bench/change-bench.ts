@@ -14,7 +14,7 @@ import { changeMilestones, changePhases, withHostTimes } from './change-phases';
 import { privateUploadMs } from './private-upload';
 import { engineCall } from './deploy-bench';
 import { etcdProcesses, expectRestarted, healthyMember } from './host-probes';
-import { ChangeRun } from './results';
+import { ChangeRun, WriterFigures } from './results';
 import { runEngineTimed } from './timed-engine';
 
 /** The e2e day-2 scenarios' availability bounds: a lost quorum shows as a long gap and many failures. */
@@ -34,6 +34,25 @@ export interface ChangeOptions {
   readonly logFile: string;
   /** The change's own proof on the hosts, checked after the apply; throws when it is missing. */
   readonly verify?: () => Promise<void>;
+}
+
+/** What a run keeps of the writer's report: the counts, the longest gap and when it ended, and why writes failed (when some did). */
+export function writerFigures(w: WriterReport): WriterFigures {
+  return {
+    writes: w.writes,
+    failures: w.failures,
+    maxGapMs: w.maxGapMs,
+    maxGapEndAt: w.maxGapEndAt,
+    ...(w.failureReasons.length > 0 && { failureReasons: w.failureReasons }),
+  };
+}
+
+/** The writer's figures for the progress log: the longest gap and when it ended, and the failed writes with why. */
+export function writerLine(w: WriterFigures | undefined): string {
+  if (!w) return 'no writer ran';
+  const ended = w.maxGapEndAt ? ` (ended ${new Date(w.maxGapEndAt).toISOString()})` : '';
+  const failed = w.failures > 0 ? `; ${w.failures} failed${w.failureReasons?.length ? `: ${w.failureReasons.join('; ')}` : ''}` : '';
+  return `longest write gap ${(w.maxGapMs / 1000).toFixed(2)} s${ended}, ${w.writes} writes${failed}`;
 }
 
 /** Throws when the writer saw the cluster unavailable (or never wrote at all). */
@@ -93,7 +112,7 @@ export async function timedChange(lab: Lab, d: LabDeployment, opts: ChangeOption
     milestones,
     ...(uploadMs !== null && { uploadMs }),
     elections,
-    writer: w ? { writes: w.writes, failures: w.failures, maxGapMs: w.maxGapMs } : undefined,
+    writer: w ? writerFigures(w) : undefined,
     log: opts.logFile,
   };
 }

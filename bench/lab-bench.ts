@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { providersDescription } from '../toolchain/providers';
 import { Lab } from '../test-doubles/lab/lab';
 import { oneMemberChange, rollingRenewal, rollingUpgrade } from './day2-bench';
+import { writerLine } from './change-bench';
 import { deployOnce, engineCall } from './deploy-bench';
 import { floorOnce } from './floor';
 import { wipeHosts } from './fresh-hosts';
@@ -103,7 +104,7 @@ export async function runLabBench(opts: LabBenchOptions): Promise<LabResults> {
       say(`${SCENARIOS.pkiChange1}: apply ${secs(pkiC1.totalMs)} (${pkiC1.summary})`);
       const renewal = await rollingRenewal(lab, d3.deployment, { ...day2, logFile: dir('deploy-3/renewal-apply-timed.log') });
       results.changes.push(renewal);
-      say(`${SCENARIOS.renewal}: apply ${secs(renewal.applyMs)}, longest write gap ${secs(renewal.writer?.maxGapMs ?? NaN)}`);
+      say(`${SCENARIOS.renewal}: apply ${secs(renewal.applyMs)}, ${writerLine(renewal.writer)}`);
       const pkiRenewal = await applyPkiChange(lab, deployed, pki, { scenario: SCENARIOS.pkiRenewal, round, members: 3, logFile: dir('pki-stack/renewal.log') });
       results.pkiApplies.push(pkiRenewal);
       say(`${SCENARIOS.pkiRenewal}: apply ${secs(pkiRenewal.totalMs)} (${pkiRenewal.summary})`);
@@ -197,9 +198,7 @@ export async function runLabBench(opts: LabBenchOptions): Promise<LabResults> {
         });
         const upgrade = await rollingUpgrade(lab, base.deployment, release, { ...day2, logFile: dir('upgrade-3/upgrade-apply-timed.log') });
         results.changes.push(upgrade);
-        say(
-          `${SCENARIOS.upgrade} (${UPGRADE_FROM} → ${release.version}): apply ${secs(upgrade.applyMs)}, longest write gap ${secs(upgrade.writer?.maxGapMs ?? NaN)}`,
-        );
+        say(`${SCENARIOS.upgrade} (${UPGRADE_FROM} → ${release.version}): apply ${secs(upgrade.applyMs)}, ${writerLine(upgrade.writer)}`);
       }
     } finally {
       const downStarted = Date.now();

@@ -5,7 +5,7 @@ import { ChangePhase, ProvisionAround } from './change-phases';
 import { BenchResults } from './results';
 import { SCENARIOS, UPGRADE_FROM } from './scenarios';
 import { Spread } from './stats';
-import { OpsRow, PHASE_LABEL, PHASE_ORDER, rollingBound, ScenarioRow, Summary, windowsText } from './summary';
+import { failedWhy, OpsRow, PHASE_LABEL, PHASE_ORDER, rollingBound, ScenarioRow, Summary, windowsText } from './summary';
 
 const sec = (ms: number | undefined | null): string => (ms === undefined || ms === null || !Number.isFinite(ms) ? '—' : (ms / 1000).toFixed(2));
 const signed = (ms: number): string => `${ms < 0 ? '−' : '+'}${sec(Math.abs(ms))}`;
@@ -94,7 +94,7 @@ function opsNotes(r: OpsRow, summary: Summary): string {
       notes.push(`bound ${sec(rollingBound(r.members, floor.total.median))} (${times(r.total.median / rollingBound(r.members, floor.total.median))})`);
     else if (floor) notes.push(`${times(r.total.median / floor.total.median)} the restart floor`);
     if (r.elections) notes.push(`leader elections per run ${r.elections.join(', ')}`);
-    if (r.writer) notes.push(`longest write gap ${sec(r.writer.maxGap.max)} (${r.writer.writes} writes, ${r.writer.failures} failed)`);
+    if (r.writer) notes.push(`longest write gap ${sec(r.writer.maxGap.max)} (${r.writer.writes} writes, ${r.writer.failures} failed${failedWhy(r.writer)})`);
     if (r.around) notes.push(`provision ${aroundText(r.around)}`);
     if (r.upload !== null) notes.push(`private upload ${sec(r.upload)}`);
   }

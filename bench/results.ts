@@ -121,6 +121,10 @@ export interface WriterFigures {
   readonly failures: number;
   /** Longest time without an acknowledged write, in ms. */
   readonly maxGapMs: number;
+  /** When that gap ended (ms since the epoch; where to look in the hosts' journals), when the run recorded it. */
+  readonly maxGapEndAt?: number;
+  /** Why writes failed (the writer's `endpoint: error`, at most 20), when some did and the run recorded it. */
+  readonly failureReasons?: readonly string[];
 }
 
 /**

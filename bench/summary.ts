@@ -67,8 +67,8 @@ export interface OpsRow {
    * when unknown).
    */
   readonly windows: { member: string; ms: number; stoppedMs: number | null; readyMs: number | null }[] | null;
-  /** Rolling changes: the longest write gap over the runs; writes and failed writes of every run. */
-  readonly writer: { maxGap: Spread; writes: number; failures: number } | null;
+  /** Rolling changes: the longest write gap over the runs; writes and failed writes of every run, and why they failed ("round N: endpoint: error"). */
+  readonly writer: { maxGap: Spread; writes: number; failures: number; failureReasons: string[] } | null;
   /** Changes: the leader elections of each run, in run order (null when not recorded). */
   readonly elections: number[] | null;
   /** Changes with restarts: the median run's provision phase before, between and after its restart windows. */
@@ -245,6 +245,7 @@ function opsRows(results: BenchResults): OpsRow[] {
                 maxGap: spread(written.map((r) => r.writer?.maxGapMs ?? NaN)),
                 writes: written.reduce((n, r) => n + (r.writer?.writes ?? 0), 0),
                 failures: written.reduce((n, r) => n + (r.writer?.failures ?? 0), 0),
+                failureReasons: written.flatMap((r) => (r.writer?.failureReasons ?? []).map((why) => `round ${r.round}: ${why}`)),
               }
             : null,
         elections: changes.every((r) => r.elections !== undefined) ? changes.map((r) => r.elections ?? NaN) : null,
@@ -254,6 +255,11 @@ function opsRows(results: BenchResults): OpsRow[] {
     }
   }
   return rows;
+}
+
+/** ": why" of a scenario's failed writes for its notes ("" when none failed, or the runs did not record why). */
+export function failedWhy(w: { failures: number; failureReasons?: readonly string[] }): string {
+  return w.failures > 0 && w.failureReasons?.length ? `: ${w.failureReasons.join('; ')}` : '';
 }
 
 /** "e2 1.22 s (stopped 0.95 s, ready 0.15 s later)" for each restart window. */

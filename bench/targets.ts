@@ -7,7 +7,7 @@ import { PlanPhases } from './plan-phases';
 import { etcdPart, RestartPhases } from './restart-phases';
 import { SCENARIOS, UPGRADE_FROM } from './scenarios';
 import { ratio } from './stats';
-import { windowsText } from './summary';
+import { failedWhy, windowsText } from './summary';
 import type { OpsRow, ScenarioRow, SynthRow } from './summary';
 
 export type TargetStatus = 'met' | 'not met' | 'not measured';
@@ -393,7 +393,7 @@ function rolling(target: string, c: OpsRow | undefined, floor: OpsRow | undefine
   const bound = c.members * floor.total.median + BOUNDS.rollingAllowanceMs;
   const met = c.total.median <= bound;
   const w = c.writer;
-  const writes = w ? `longest write gap ${s(w.maxGap.max)} (${w.writes} writes, ${w.failures} failed)` : 'no writer ran';
+  const writes = w ? `longest write gap ${s(w.maxGap.max)} (${w.writes} writes, ${w.failures} failed${failedWhy(w)})` : 'no writer ran';
   const measured = `${s(c.total.median)} vs ${s(bound)} (${c.members} × ${s(floor.total.median)} + ${s(BOUNDS.rollingAllowanceMs)}); ${writes}`;
   const n = restartsOf(c);
   const gap = met

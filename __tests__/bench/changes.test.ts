@@ -9,9 +9,9 @@ import { applySummary, firstChangeMs } from '../../bench/pki-apply';
 import { BenchResults, ChangeRun, PkiApplyRun, ReplanRun, RestartFloorRun } from '../../bench/results';
 import { parseRestartFigures, restartPhases } from '../../bench/restart-phases';
 import { SCENARIOS } from '../../bench/scenarios';
-import { summarize } from '../../bench/summary';
+import { failedWhy, summarize } from '../../bench/summary';
 import { designFloorStory, etcdOwnPart, TARGETS } from '../../bench/targets';
-import { checkWriter } from '../../bench/change-bench';
+import { checkWriter, writerLine } from '../../bench/change-bench';
 import { TimedLine } from '../../bench/timed-process';
 import { synthSpec } from '../helpers/synth';
 
@@ -269,6 +269,9 @@ const RESULTS: BenchResults = {
   },
 };
 
+/** RESULTS with these change runs instead of its own. */
+const withChanges = (changes: ChangeRun[]): BenchResults => ({ ...RESULTS, lab: { ...RESULTS.lab, changes } });
+
 describe('the PKI alone, applied', () => {
   it("reads the engine's summary line and when the first resource changed", () => {
     const lines = [
@@ -407,16 +410,10 @@ describe('targets of plans, restarts and changes', () => {
   });
 
   it('judges a renewal that restarted no member (etcd reads its certificates at every new connection) against the same bound', () => {
-    const noRestart: BenchResults = {
-      ...RESULTS,
-      lab: {
-        ...RESULTS.lab,
-        changes: [
-          change(SCENARIOS.change1, 2000, []),
-          { ...change(SCENARIOS.renewal, 4000, [], { writes: 90, failures: 0, maxGapMs: 60 }), elections: 0, uploadMs: 280 },
-        ],
-      },
-    };
+    const noRestart = withChanges([
+      change(SCENARIOS.change1, 2000, []),
+      { ...change(SCENARIOS.renewal, 4000, [], { writes: 90, failures: 0, maxGapMs: 60 }), elections: 0, uploadMs: 280 },
+    ]);
     const targets = summarize(noRestart).targets;
     const renewal = targets.find((t) => t.target === TARGETS.renewal)!;
     expect(renewal).toMatchObject({ status: 'met', measured: '4.00 s vs 6.50 s (3 × 1.50 s + 2.00 s); longest write gap 0.06 s (90 writes, 0 failed)' });
@@ -428,6 +425,27 @@ describe('targets of plans, restarts and changes', () => {
     expect(renderMarkdown(noRestart, summarize(noRestart), 'results.png')).toMatch(
       /\| rolling renewal 3 \| 1 \| 4\.00 \|[^\n]*\| no member restarted; bound 6\.50 \(0\.62×\); leader elections per run 0/,
     );
+  });
+
+  it('says why writes failed, round by round, where the runs recorded it', () => {
+    const reason = 'https://198.51.100.12:2379: request timed out after 5000 ms';
+    const failed = withChanges([
+      change(SCENARIOS.change1, 2000, []),
+      {
+        ...change(SCENARIOS.renewal, 4000, [], { writes: 90, failures: 1, maxGapMs: 5060, maxGapEndAt: 1_795_800_000_000, failureReasons: [reason] }),
+        round: 3,
+      },
+    ]);
+    const summary = summarize(failed);
+    expect(summary.targets.find((t) => t.target === TARGETS.renewal)!.measured).toBe(
+      `4.00 s vs 6.50 s (3 × 1.50 s + 2.00 s); longest write gap 5.06 s (90 writes, 1 failed: round 3: ${reason})`,
+    );
+    expect(renderMarkdown(failed, summary, 'results.png')).toContain(`longest write gap 5.06 (90 writes, 1 failed: round 3: ${reason})`);
+    expect(writerLine(failed.lab.changes?.[1].writer)).toBe(`longest write gap 5.06 s (ended 2026-11-27T17:20:00.000Z), 90 writes; 1 failed: ${reason}`);
+    expect(writerLine({ writes: 90, failures: 0, maxGapMs: 60 })).toBe('longest write gap 0.06 s, 90 writes');
+    // Failures from runs that did not record why (older results) are counted, with nothing made up.
+    expect(target(TARGETS.renewal).measured).toMatch(/\(170 writes, 0 failed\)$/);
+    expect(failedWhy({ failures: 2 })).toBe('');
   });
 
   it('leaves the upgrade not measured in a --quick run, and says why', () => {
