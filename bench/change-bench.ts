@@ -9,7 +9,7 @@
 import { ClusterSpec } from '../src/config/types';
 import { LabDeployment } from '../test-doubles/lab/deploy';
 import { Lab, LabHost } from '../test-doubles/lab/lab';
-import { startWriter, WriterReport } from '../test-doubles/lab/writer';
+import { startWriter, WriterCounts, WriterReport } from '../test-doubles/lab/writer';
 import { changeMilestones, changePhases, withHostTimes } from './change-phases';
 import { privateUploadMs } from './private-upload';
 import { engineCall } from './deploy-bench';
@@ -47,16 +47,8 @@ export function writerFigures(w: WriterReport): WriterFigures {
   };
 }
 
-/** The writer's figures for the progress log: the longest gap and when it ended, and the failed writes with why. */
-export function writerLine(w: WriterFigures | undefined): string {
-  if (!w) return 'no writer ran';
-  const ended = w.maxGapEndAt ? ` (ended ${new Date(w.maxGapEndAt).toISOString()})` : '';
-  const failed = w.failures > 0 ? `; ${w.failures} failed${w.failureReasons?.length ? `: ${w.failureReasons.join('; ')}` : ''}` : '';
-  return `longest write gap ${(w.maxGapMs / 1000).toFixed(2)} s${ended}, ${w.writes} writes${failed}`;
-}
-
 /** Throws when the writer saw the cluster unavailable (or never wrote at all). */
-export function checkWriter(w: Pick<WriterReport, 'writes' | 'failures' | 'maxGapMs'> & Partial<Pick<WriterReport, 'failureReasons'>>, what: string): void {
+export function checkWriter(w: WriterCounts, what: string): void {
   if (w.writes === 0 || w.failures > WRITER_BOUNDS.maxFailures || w.maxGapMs >= WRITER_BOUNDS.maxGapMs) {
     const why = w.failureReasons?.length ? `; failed: ${w.failureReasons.join('; ')}` : '';
     throw new Error(

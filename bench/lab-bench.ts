@@ -9,8 +9,8 @@
 import * as path from 'node:path';
 import { providersDescription } from '../toolchain/providers';
 import { Lab } from '../test-doubles/lab/lab';
+import { WriterCounts, writerSummary } from '../test-doubles/lab/writer';
 import { oneMemberChange, rollingRenewal, rollingUpgrade } from './day2-bench';
-import { writerLine } from './change-bench';
 import { deployOnce, engineCall } from './deploy-bench';
 import { floorOnce } from './floor';
 import { wipeHosts } from './fresh-hosts';
@@ -27,6 +27,9 @@ import { SCENARIOS, UPGRADE_FROM } from './scenarios';
  * code on one machine (2026-11-27); two passes make it a median of 18.
  */
 const RESTART_FLOOR_PASSES = 2;
+
+/** A rolling change's writes for the progress log. */
+const writes = (w: WriterCounts | undefined): string => (w ? writerSummary(w) : 'no writer ran');
 
 export interface LabBenchOptions {
   readonly rounds: number;
@@ -115,7 +118,7 @@ export async function runLabBench(opts: LabBenchOptions): Promise<LabResults> {
       say(`${SCENARIOS.pkiChange1}: apply ${secs(pkiC1.totalMs)} (${pkiC1.summary})`);
       const renewal = await rollingRenewal(lab, d3.deployment, { ...day2, logFile: dir('deploy-3/renewal-apply-timed.log') });
       results.changes.push(renewal);
-      say(`${SCENARIOS.renewal}: apply ${secs(renewal.applyMs)}, ${writerLine(renewal.writer)}`);
+      say(`${SCENARIOS.renewal}: apply ${secs(renewal.applyMs)}, ${writes(renewal.writer)}`);
       const pkiRenewal = await applyPkiChange(lab, deployed, pki, { scenario: SCENARIOS.pkiRenewal, round, members: 3, logFile: dir('pki-stack/renewal.log') });
       results.pkiApplies.push(pkiRenewal);
       say(`${SCENARIOS.pkiRenewal}: apply ${secs(pkiRenewal.totalMs)} (${pkiRenewal.summary})`);
@@ -209,7 +212,7 @@ export async function runLabBench(opts: LabBenchOptions): Promise<LabResults> {
         });
         const upgrade = await rollingUpgrade(lab, base.deployment, release, { ...day2, logFile: dir('upgrade-3/upgrade-apply-timed.log') });
         results.changes.push(upgrade);
-        say(`${SCENARIOS.upgrade} (${UPGRADE_FROM} → ${release.version}): apply ${secs(upgrade.applyMs)}, ${writerLine(upgrade.writer)}`);
+        say(`${SCENARIOS.upgrade} (${UPGRADE_FROM} → ${release.version}): apply ${secs(upgrade.applyMs)}, ${writes(upgrade.writer)}`);
       }
     } finally {
       const downStarted = Date.now();

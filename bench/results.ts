@@ -3,6 +3,7 @@ import { ChangeMilestones, ChangePhases } from './change-phases';
 import { DeployMilestones, FloorMilestones, Phases } from './phases';
 import { PlanPhases } from './plan-phases';
 import { RestartPhases } from './restart-phases';
+import type { WriterCounts } from '../test-doubles/lab/writer';
 
 export type SynthMode = 'compiled' | 'ts-node';
 
@@ -115,17 +116,11 @@ export interface RestartFloorRun {
   readonly log: string;
 }
 
-/** What the continuous writer saw during a change apply (test-doubles/lab/writer.ts). */
-export interface WriterFigures {
-  readonly writes: number;
-  readonly failures: number;
-  /** Longest time without an acknowledged write, in ms. */
-  readonly maxGapMs: number;
-  /** When that gap ended (ms since the epoch; where to look in the hosts' journals), when the run recorded it. */
-  readonly maxGapEndAt?: number;
-  /** Why writes failed (the writer's `endpoint: error`, at most 20), when some did and the run recorded it. */
-  readonly failureReasons?: readonly string[];
-}
+/**
+ * What the continuous writer saw during a change apply: its counts and longest gap, and when that
+ * gap ended and why writes failed where the run recorded them (the writer's own summary takes it).
+ */
+export type WriterFigures = WriterCounts;
 
 /**
  * One timed `terraform apply` of a spec edit on a deployed cluster: a one-member change, or a

@@ -27,6 +27,18 @@ export interface WriterReport {
   acked: number[];
 }
 
+/** What a summary needs of a report (the benchmark keeps only these, the last two when recorded). */
+export interface WriterCounts {
+  readonly writes: number;
+  readonly failures: number;
+  /** Longest time without an acknowledged write, in ms. */
+  readonly maxGapMs: number;
+  /** When that gap ended (ms since the epoch: where to look in the hosts' journals). */
+  readonly maxGapEndAt?: number;
+  /** Why writes failed (`endpoint: error`, at most 20). */
+  readonly failureReasons?: readonly string[];
+}
+
 export interface Writer {
   stop: () => Promise<WriterReport>;
 }
@@ -48,9 +60,9 @@ const BACKOFF_MS = 1_000;
 export const writerKey = (n: number): string => `/writer/${String(n).padStart(6, '0')}`;
 
 /** One line for the logs: the counts, the longest gap and when it ended, and why writes failed. */
-export function writerSummary(w: WriterReport): string {
-  const ended = w.maxGapEndAt > 0 ? ` (ended ${new Date(w.maxGapEndAt).toISOString()})` : '';
-  const why = w.failureReasons.length > 0 ? `; failed: ${w.failureReasons.join('; ')}` : '';
+export function writerSummary(w: WriterCounts): string {
+  const ended = w.maxGapEndAt ? ` (ended ${new Date(w.maxGapEndAt).toISOString()})` : '';
+  const why = w.failureReasons?.length ? `; failed: ${w.failureReasons.join('; ')}` : '';
   return `writes ${w.writes}, failures ${w.failures}, longest write gap ${w.maxGapMs} ms${ended}${why}`;
 }
 
