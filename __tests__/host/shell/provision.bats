@@ -397,7 +397,7 @@ served_now() {
   [ "$(grep -c "updated " <<<"$output")" = 1 ]
   [ "$(cat "$SANDBOX/pki/etcd/healthcheck-client.crt")" = "client v2" ]
   [ -z "$(calls ops)" ]
-  # Three runs, one stat of every placed file each (the first run had none to look at), no cmp.
+  # The two runs since the stubs: one stat each, of all the placed files at once, and no cmp.
   [ -z "$(calls cmp)" ]
   [ "$(grep -c . "$SANDBOX/calls/stat")" = 2 ]
   # A look whose answer does not add up (one line short here) falls back to a comparison per file.
