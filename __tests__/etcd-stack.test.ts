@@ -173,31 +173,30 @@ describe('the default stack', () => {
     expect(JSON.stringify(d)).not.toMatch(/ssh_private_key/);
   });
 
-  test('the bootstrap is recorded once: founders prepared as a new cluster (their join steps start them), later changes ignored, so it never runs again', () => {
-    const b = synthSpec().resource.terraform_data.etcd_bootstrap;
-    expect(b.input).toEqual({ founders: ['e1', 'e2', 'e3'] });
+  test("the bootstrap is recorded once, after every founder is installed, with the plan's timestamp; it runs nothing and never changes, and only in the apply that creates it do the join steps found the cluster", () => {
+    const tf = synthSpec();
+    const b = tf.resource.terraform_data.etcd_bootstrap;
+    expect(b.input).toEqual({ founders: ['e1', 'e2', 'e3'], plan: '${plantimestamp()}' });
     expect(b.lifecycle).toEqual({ ignore_changes: ['input'] });
     expect(b.triggers_replace).toBeUndefined();
+    expect(b.provisioner).toBeUndefined();
+    expect(b.connection).toBeUndefined();
     expect(b.depends_on).toEqual(['terraform_data.etcd_member_e1', 'terraform_data.etcd_member_e2', 'terraform_data.etcd_member_e3']);
-    expect(
-      b.provisioner.map((p: { 'remote-exec': { inline: string[]; connection: { host: string } } }) => [
-        p['remote-exec'].connection.host,
-        p['remote-exec'].inline,
-      ]),
-    ).toEqual([
-      ['10.1.1.93', ['bash /var/lib/etcd-deploy/etcd-ops.sh found']],
-      ['10.1.1.92', ['bash /var/lib/etcd-deploy/etcd-ops.sh found']],
-      ['10.1.1.91', ['bash /var/lib/etcd-deploy/etcd-ops.sh found']],
-    ]);
+    // A record made before it held the timestamp has no plan: try() gives "", never a match.
+    const founding = 'try(terraform_data.etcd_bootstrap.output.plan, "") == plantimestamp()';
+    for (const m of ['e1', 'e2', 'e3']) {
+      expect(tf.resource.terraform_data[`etcd_member_${m}_join`].provisioner).toEqual([
+        { 'remote-exec': { inline: [`bash /var/lib/etcd-deploy/etcd-ops.sh \${${founding} ? "found" : "ensure-member"}`] } },
+      ]);
+    }
   });
 
-  test('every member has a join step after the bootstrap, once per identity (not re-run when the member is re-provisioned); it never bootstraps', () => {
+  test('every member has a join step after the bootstrap, once per identity (not re-run when the member is re-provisioned)', () => {
     const j = synthSpec().resource.terraform_data.etcd_member_e2_join;
     // Only the member's name and address: nothing of its files, so a renewal or an upgrade replaces
     // the provisioner alone (a member without data joins from the provisioner: join-running).
     expect(j.triggers_replace).toEqual({ member: 'e2', address: '10.1.1.92' });
     expect(j.depends_on).toEqual(['terraform_data.etcd_bootstrap', 'terraform_data.etcd_member_e2']);
-    expect(j.provisioner).toEqual([{ 'remote-exec': { inline: ['bash /var/lib/etcd-deploy/etcd-ops.sh ensure-member'] } }]);
     expect(j.connection.host).toBe('10.1.1.92');
   });
 

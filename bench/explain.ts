@@ -42,9 +42,9 @@ const PHASE_STORY: Record<Phase, Story> = {
     lever: 'one SSH session per member (upload and script together)',
   },
   start: {
-    why: 'everything from the last "installed etcd" until the cluster is started, before the health check: the rest of each member provisioner (placing files, the unit), then the steps that start etcd: the bootstrap resource, one SSH session per founder in turn (`etcd-ops.sh found` prepares it; nothing runs yet, so its probe for a running cluster meets closed ports at once), then every member\'s join step side by side (a prepared founder starts), then the membership records',
+    why: 'everything from the last "installed etcd" until the cluster is started, before the health check: the rest of each member provisioner (placing files, the unit), then the steps that start etcd: the bootstrap record (no SSH: Terraform records it once every founder is installed), then every member\'s join step side by side (one SSH session each: in the apply that creates the record, `etcd-ops.sh found` starts the founder), then the membership records',
     lever:
-      'one SSH session per founder is what remains of the bootstrap; a Terraform resource runs its provisioners in turn, so only fewer resources (the bootstrap folded into the join steps) would shorten it further',
+      'the start folded into the member provisioners (one SSH session per member fewer): but a founder may only start once every founder is installed, which needs a step after them all',
   },
   health: {
     why: 'the health-check provisioner: one SSH session to the first member once the cluster is started (its parameters written by the same inline script), then etcdctl until it answers',

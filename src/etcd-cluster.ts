@@ -97,7 +97,7 @@ export class EtcdCluster extends Construct {
       members[member.name] = { bundle, provisioner };
       provisioners.push(provisioner.resource);
     }
-    this.bootstrap = new EtcdBootstrap(this, 'bootstrap', { cluster, founders: active, after: provisioners, privateKey });
+    this.bootstrap = new EtcdBootstrap(this, 'bootstrap', { cluster, founders: active, after: provisioners });
     const gates: TerraformData[] = [];
     for (const member of cluster.members) {
       const scopeOf = (this.node.tryFindChild(`member-${member.name}`) as Construct | undefined) ?? new Construct(this, `member-${member.name}`);
@@ -107,7 +107,14 @@ export class EtcdCluster extends Construct {
         gates.push(removal.resource);
       } else {
         const provisioner = members[member.name].provisioner as EtcdMemberProvisioner;
-        const join = new MemberJoin(scopeOf, 'join', { cluster, member, provisioner: provisioner.resource, bootstrap: this.bootstrap.resource, privateKey });
+        const join = new MemberJoin(scopeOf, 'join', {
+          cluster,
+          member,
+          provisioner: provisioner.resource,
+          bootstrap: this.bootstrap.resource,
+          founding: this.bootstrap.founding,
+          privateKey,
+        });
         members[member.name] = { ...members[member.name], join };
         // Re-provisioning replaces the provisioner only (its join step runs once per identity).
         gates.push(provisioner.resource, join.resource);

@@ -217,8 +217,9 @@ describeLab('fault: host unreachable during first apply', () => {
     log(`[faults] re-apply with e3 back: exit ${again.code} after ${again.ms} ms (${again.log})`);
     expectExit(again, 0);
     expect(again.stdout).toMatch(HEALTHY);
-    // Only what was missing ran: e3's provisioner, then the bootstrap of all three founders, the
-    // join checks, the membership records and the gate; e1 and e2 were not provisioned again.
+    // Only what was missing ran: e3's provisioner, then the bootstrap record, the join steps (in
+    // this apply, which records the bootstrap, they start all three founders), the membership
+    // records and the gate; e1 and e2 were not provisioned again.
     expect(createdNullResources(again.stdout)).toEqual([
       'terraform_data.etcd_bootstrap',
       'terraform_data.etcd_health_check',
@@ -239,6 +240,77 @@ describeLab('fault: host unreachable during first apply', () => {
     await expectKeys(lab, d, 'unreachable', values);
     const plan = await d.plan();
     expectExit(plan, 0);
+  }, 900_000);
+});
+
+describeLab('fault: a founder whose start never came in the apply that recorded the bootstrap', () => {
+  let lab: Lab;
+  let d: LabDeployment;
+  beforeAll(async () => {
+    ({ lab, deployment: d } = await labWithDeployment(3));
+  }, 900_000);
+  afterAll(() => tearDown(lab), 120_000);
+
+  test('fault: a founder whose start never came in the apply that recorded the bootstrap — e1 and e2 found the cluster; the next apply starts e3 as the founder they list (its id kept), not as a learner', async () => {
+    // The apply that records the bootstrap, as if e3's join step had failed before it ran: every
+    // provisioner and the record are created (the record waits for all of them), e3's join is not.
+    const first = await d.apply(['-target=terraform_data.etcd_member_e1_join', '-target=terraform_data.etcd_member_e2_join']);
+    log(`[faults] the bootstrap without e3's join step: exit ${first.code} after ${first.ms} ms (${first.log})`);
+    expectExit(first, 0);
+    expect(createdNullResources(first.stdout)).toEqual([
+      'terraform_data.etcd_bootstrap',
+      'terraform_data.etcd_cluster',
+      'terraform_data.etcd_member_e1',
+      'terraform_data.etcd_member_e1_join',
+      'terraform_data.etcd_member_e2',
+      'terraform_data.etcd_member_e2_join',
+      'terraform_data.etcd_member_e3',
+    ]);
+    for (const h of ['e1', 'e2']) expect(first.stdout).toContain(`[etcd-ops ${h}] bootstrapping: a founding member of a new cluster`);
+    expect(await onHost(lab, 'e3', 'systemctl is-active etcd || true; ls /var/lib/etcd 2>/dev/null | wc -l')).toBe('inactive\n0');
+    // Two of the three founders: a quorum, which lists e3 as never started (named by the initial
+    // cluster, no client URLs published). A targeted apply writes no outputs: etcdctl runs on e1,
+    // with its healthcheck-client certificate.
+    const pki = '/etc/kubernetes/pki/etcd';
+    const onE1 = (args: string): Promise<string> =>
+      onHost(
+        lab,
+        'e1',
+        `etcdctl --endpoints=${clientUrl(lab, 'e1')} --cacert=${pki}/ca.crt --cert=${pki}/healthcheck-client.crt --key=${pki}/healthcheck-client.key ${args}`,
+      );
+    const listed = (await onE1('member list -w simple'))
+      .trim()
+      .split('\n')
+      .map((l) => l.split(', '));
+    log(`[faults] members before the next apply: ${listed.map((c) => c.join(', ')).join(' | ')}`);
+    expect(listed.map((c) => [c[2], c[4] !== '']).sort()).toEqual([
+      ['e1', true],
+      ['e2', true],
+      ['e3', false],
+    ]);
+    const before = Object.fromEntries(listed.map((c) => [c[2], c[0]]));
+    expect(await onE1('put /faults/late-founder/k1 before-e3')).toBe('OK');
+
+    const again = await d.apply();
+    log(`[faults] the next apply: exit ${again.code} after ${again.ms} ms (${again.log})`);
+    expectExit(again, 0);
+    expect(again.stdout).toMatch(HEALTHY);
+    expect(createdNullResources(again.stdout)).toEqual([
+      'terraform_data.etcd_health_check',
+      'terraform_data.etcd_member_e3_join',
+      'terraform_data.etcd_membership["e1"]',
+      'terraform_data.etcd_membership["e2"]',
+      'terraform_data.etcd_membership["e3"]',
+    ]);
+    // Not the record's apply any more: ensure-member, which finds e3 listed as a founder that never
+    // ran and starts it as one; no learner added, no member removed.
+    expect(again.stdout).toContain('[etcd-ops e3] the running cluster lists e3 as a founder that never started: it starts as one');
+    expect(again.stdout).not.toMatch(/\[etcd-ops e3\] (bootstrapping|adding e3|removing)/);
+    expect(await onHost(lab, 'e3', 'grep ^ETCD_INITIAL_CLUSTER_STATE= /var/lib/etcd-deploy/bootstrap.env')).toBe('ETCD_INITIAL_CLUSTER_STATE=new');
+    expect(await memberIds(d)).toEqual(before);
+    expect(await memberList(d)).toEqual(['e1 started', 'e2 started', 'e3 started']);
+    await expectKeys(lab, d, 'late-founder', ['before-e3']);
+    expectExit(await d.plan(), 0);
   }, 900_000);
 });
 

@@ -1,9 +1,7 @@
 import { Construct } from 'constructs';
 import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
-import { hostLayout } from '../host/layout';
-import { named } from '../private/names';
+import { named, resourceName } from '../private/names';
 import { TerraformData } from '../private/terraform-data';
-import { asRoot, sshConnection } from './ssh-connection';
 
 export interface EtcdBootstrapProps {
   readonly cluster: ResolvedCluster;
@@ -11,42 +9,38 @@ export interface EtcdBootstrapProps {
   readonly founders: readonly ResolvedMember[];
   /** Their provisioners: every founder is installed before any starts. */
   readonly after: readonly TerraformData[];
-  /**
-   * Terraform expression of the SSH private key.
-   * @default undefined: the SSH agent
-   */
-  readonly privateKey?: string;
 }
 
 /**
  * The cluster's one bootstrap, recorded in Terraform state: created at the first apply, after every
- * founding member is installed, it prepares each of them to start as a member of a new cluster
- * (`etcd-ops.sh found`: founder after founder, nothing started, so every probe for a running
- * cluster meets closed ports and returns at once); the join steps then start them all at once. It
- * has no triggers and ignores later changes, so it never runs again: a member that starts later
- * (added, or re-provisioned after losing its data) joins the running cluster instead
- * (`etcd-ops.sh join-running` from its provisioner, or `MemberJoin`), and no later start can make a
- * second, empty cluster.
+ * founding member is installed, with the plan's timestamp (`plantimestamp()`) in its input. It
+ * runs nothing itself and never changes (no triggers; later changes to its input are ignored).
+ * The members' join steps read it: in the apply that creates it, and only there, the recorded
+ * timestamp is the plan's own ({@link founding}), and each founder's join step starts it as a
+ * member of a new cluster (`etcd-ops.sh found`), all founders at once. In every later apply the
+ * timestamps differ: a member that starts later (added, or re-provisioned after losing its data)
+ * joins the running cluster instead (`etcd-ops.sh join-running` from its provisioner, or
+ * `ensure-member` from its join step), and no later start can make a second, empty cluster.
  */
 export class EtcdBootstrap extends Construct {
   readonly resource: TerraformData;
+  /**
+   * Terraform condition, true only in the apply that creates this record. A record written before
+   * it held the timestamp (no `plan` in its input) never matches.
+   */
+  readonly founding: string;
 
   constructor(scope: Construct, id: string, props: EtcdBootstrapProps) {
     super(scope, id);
-    const { cluster } = props;
-    const found = asRoot(cluster, [hostLayout(cluster).installed.ops, 'found']);
     this.resource = named(
       new TerraformData(this, 'bootstrap', {
-        input: { founders: props.founders.map((m) => m.name) },
+        input: { founders: props.founders.map((m) => m.name), plan: '${plantimestamp()}' },
         lifecycle: { ignoreChanges: ['input'] },
         dependsOn: [...props.after],
-        provisioners: props.founders.map((m) => ({
-          type: 'remote-exec' as const,
-          inline: [found],
-          connection: sshConnection(cluster, m, m.sshHost, props.privateKey),
-        })),
       }),
       'bootstrap',
     );
+    const address = `${TerraformData.tfResourceType}.${resourceName(this, 'bootstrap')}`;
+    this.founding = `try(${address}.output.plan, "") == plantimestamp()`;
   }
 }

@@ -12,6 +12,8 @@ export interface MemberJoinProps {
   readonly provisioner: TerraformData;
   /** The cluster's bootstrap record: joins happen after it. */
   readonly bootstrap: TerraformData;
+  /** Terraform condition, true in the apply that creates the bootstrap record (EtcdBootstrap.founding). */
+  readonly founding: string;
   /**
    * Terraform expression of the SSH private key.
    * @default undefined: the SSH agent
@@ -20,11 +22,13 @@ export interface MemberJoinProps {
 }
 
 /**
- * After the bootstrap, each member is made a running member (`etcd-ops.sh ensure-member`), all at
- * once: a founder the bootstrap prepared starts; one with data is started if it is not running
- * (and left alone, without a probe, when it is up and READY); one without data joins the running
+ * After the bootstrap record, each member is made a running member, all at once. In the apply that
+ * creates the record, each founder starts as a member of the new cluster (`etcd-ops.sh found`:
+ * one with data only makes sure it runs). Otherwise (`etcd-ops.sh ensure-member`): a founder
+ * prepared earlier whose start failed starts; one with data is started if it is not running (and
+ * left alone, without a probe, when it is up and READY); one without data joins the running
  * cluster as a learner under the cluster lock, and is promoted once it caught up. It never
- * bootstraps.
+ * bootstraps outside the apply that records the bootstrap.
  *
  * It runs once per member identity (name, address): a member whose files change is re-provisioned
  * without it (its provisioner restarts etcd where needed and leaves it running), which saves an
@@ -45,11 +49,18 @@ export class MemberJoin extends Construct {
         triggersReplace: { member: member.name, address: member.address },
         dependsOn: [props.bootstrap, props.provisioner],
         connection: sshConnection(cluster, member, member.sshHost, props.privateKey),
-        provisioners: [{ type: 'remote-exec', inline: [asRoot(cluster, [hostLayout(cluster).installed.ops, 'ensure-member'])] }],
+        provisioners: [{ type: 'remote-exec', inline: [joinCommand(cluster, props.founding)] }],
       }),
       'member',
       member.name,
       'join',
     );
   }
+}
+
+/** `etcd-ops.sh found` in the apply that records the bootstrap, `ensure-member` in any other. */
+function joinCommand(cluster: ResolvedCluster, founding: string): string {
+  const placeholder = 'JOIN_OPERATION';
+  const command = asRoot(cluster, [hostLayout(cluster).installed.ops, placeholder]);
+  return command.replace(placeholder, `\${${founding} ? "found" : "ensure-member"}`);
 }

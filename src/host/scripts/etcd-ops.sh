@@ -1,10 +1,11 @@
 #!/bin/bash
 # Operations on one member that need the running cluster. Terraform runs them in this order:
-#   found           once per cluster (the bootstrap record), founder after founder: prepare each
-#                   founding member to start as "new" (nothing starts yet)
-#   ensure-member   after the bootstrap, every member at once: a prepared founder starts; a member
-#                   without data joins the running cluster as a learner and is promoted; a member
-#                   with data is started if it is not running
+#   found           the join steps of the apply that records the cluster's bootstrap, every
+#                   founder at once: start as a founding member of a new cluster
+#   ensure-member   the join steps of any other apply: a founder prepared earlier starts; a member
+#                   without data joins the running cluster as a learner and is promoted (a founder
+#                   its peers list as never started starts as one); a member with data is started
+#                   if it is not running
 #   join-running    from provisioning, a member without data: ensure-member when its cluster runs
 #                   (a new member, a host provisioned again after it lost its data); before the
 #                   bootstrap nothing answers, and its join step starts it
@@ -305,13 +306,13 @@ ensure_running() {
   fi
 }
 
-# found: part of the cluster's one bootstrap. A founder without data is prepared to start as "new"
-# with the founders' initial cluster; a late founder (its peers formed the cluster already and list
-# it as never started: no client URLs yet) too, and is let in. A member a running cluster does not
-# list, or lists as having run before (its data is gone), is left alone: ensure-member makes it
-# join. Nothing starts here: the bootstrap goes founder after founder, and a founder started early
-# would hold up the next one's probe (a member without a quorum accepts connections but answers
-# nothing); the join steps start every prepared founder at once.
+# found: the apply that records the cluster's one bootstrap (Terraform creates it after every
+# founder's provisioner) runs this from each founder's join step, all at once. A founder without
+# data is prepared to start as "new" with the founders' initial cluster, and starts. It does not
+# probe for a running cluster: each founder's provisioner did (join-running) before any founder
+# started, and one it found joined it there and has data now; nothing in this stack starts a member
+# without data otherwise. A founder started alongside would hold such a probe up: a member without
+# a quorum accepts connections but answers nothing.
 found() {
   if [ -d "$DATA_DIR/member" ]; then
     rm -f -- "$FOUNDING"
@@ -319,18 +320,28 @@ found() {
     ensure_running
     return 0
   fi
-  local list
-  if has_quorum "$OTHER_ENDPOINTS"; then
-    list="$(ctl_others member list -w simple)"
-    if [ -z "$(printf '%s\n' "$list" | member_field "$PEER_URL" 1)" ] || [ -n "$(printf '%s\n' "$list" | member_field "$PEER_URL" 5)" ]; then
-      log "the running cluster does not list $MEMBER_NAME as a founder yet to start: it joins it instead"
-      return 0
-    fi
-  fi
-  log "bootstrapping: a founding member of a new cluster (its join step starts it)"
+  prepare_founder "bootstrapping: a founding member of a new cluster"
+  ensure_member
+}
+
+# prepare_founder MESSAGE: to start as "new" with the founders' initial cluster; marked, so that a
+# start that fails is retried as a founder's (ensure-member) until etcd has written its data.
+prepare_founder() {
+  log "$1"
   write_bootstrap_env "$SPEC_INITIAL_CLUSTER" new
   write_stamp
   : >"$FOUNDING"
+}
+
+# never_started_founder: the running cluster lists this member as a voter that never ran (no client
+# URLs published; a learner added by a join is listed as one): a founder whose start never came
+# (its join step failed before it ran, in the apply that recorded the bootstrap).
+never_started_founder() {
+  local list
+  list="$(ctl_others member list -w simple)"
+  [ -n "$(printf '%s\n' "$list" | member_field "$PEER_URL" 1)" ] &&
+    [ -z "$(printf '%s\n' "$list" | member_field "$PEER_URL" 5)" ] &&
+    [ "$(printf '%s\n' "$list" | member_field "$PEER_URL" 6)" = false ]
 }
 
 # ensure-member: a member with data runs; a member without data joins the running cluster. It
@@ -366,6 +377,11 @@ ensure_member() {
   log "not a member yet: joining the running cluster"
   wait_for_quorum "$OTHER_ENDPOINTS" "$HEALTH_SECONDS" ||
     die "no running cluster answers at $OTHER_ENDPOINTS after $HEALTH_SECONDS s. The cluster was bootstrapped already (Terraform recorded it), so $MEMBER_NAME will not start a new one: make the other members reachable from this host on the client and peer ports, then apply again"
+  if never_started_founder; then
+    prepare_founder "the running cluster lists $MEMBER_NAME as a founder that never started: it starts as one"
+    ensure_member
+    return 0
+  fi
   with_lock "$CLIENT_URL" join-locked
 }
 
