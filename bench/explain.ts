@@ -47,8 +47,9 @@ const PHASE_STORY: Record<Phase, Story> = {
       'the start folded into the member provisioners (one SSH session per member fewer): but a founder may only start once every founder is installed, which needs a step after them all',
   },
   health: {
-    why: 'the health-check provisioner: one SSH session to the first member once the cluster is started (its parameters written by the same inline script), then etcdctl until it answers',
-    lever: 'a shorter `health.intervalSeconds`, or the health check folded into the last member provisioner',
+    why: "the health-check provisioner: one SSH session to the first member once the cluster is started (its parameters written by the same inline script), then etcdctl until it answers: a new cluster answers once it has its first leader, and a founding member starts its raft only after etcd's own check that it never ran before (it asks each peer's `/members` in turn, 1 s at most each, server/etcdserver/bootstrap.go); a peer whose port is open but not yet served (started a moment before) costs that second, so founders started at the same instant can wait up to 1 s per peer (3 deploys of 5 on a 2-core lab, 2026-11-27, from the members' journals: 4.0 s, 1.0 s and 0.06 s in that check, the first leader within 0.5 s after it)",
+    lever:
+      "a shorter `health.intervalSeconds`, or the health check folded into the last member provisioner; founders started one after another, each once the one before serves its peer port, would spare etcd's check its waits, but Terraform starts the join steps in any order at `-parallelism=1`, so that needs an order between them",
   },
   finish: {
     why: 'Terraform writing the state and the outputs and stopping the providers',
