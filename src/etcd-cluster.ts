@@ -97,7 +97,7 @@ export class EtcdCluster extends Construct {
       members[member.name] = { bundle, provisioner };
       provisioners.push(provisioner.resource);
     }
-    this.bootstrap = new EtcdBootstrap(this, 'bootstrap', { cluster, founders: active, after: provisioners });
+    this.bootstrap = new EtcdBootstrap(this, 'bootstrap', { founders: active, after: provisioners });
     const gates: TerraformData[] = [];
     for (const member of cluster.members) {
       const scopeOf = (this.node.tryFindChild(`member-${member.name}`) as Construct | undefined) ?? new Construct(this, `member-${member.name}`);

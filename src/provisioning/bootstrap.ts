@@ -1,10 +1,9 @@
 import { Construct } from 'constructs';
-import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
+import type { ResolvedMember } from '../config/resolved';
 import { named, resourceName } from '../private/names';
 import { TerraformData } from '../private/terraform-data';
 
 export interface EtcdBootstrapProps {
-  readonly cluster: ResolvedCluster;
   /** The members that found the cluster: those of the spec at its first apply. */
   readonly founders: readonly ResolvedMember[];
   /** Their provisioners: every founder is installed before any starts. */
@@ -26,7 +25,10 @@ export class EtcdBootstrap extends Construct {
   readonly resource: TerraformData;
   /**
    * Terraform condition, true only in the apply that creates this record. A record written before
-   * it held the timestamp (no `plan` in its input) never matches.
+   * it held the timestamp (no `plan` in its input) never matches. The timestamp has whole seconds:
+   * no other plan can share it and still create a join step, because the creating apply holds the
+   * state lock from its plan until the record and the join steps are made (its provisioners take
+   * longer than that second), and a saved plan made meanwhile is stale once the record is in state.
    */
   readonly founding: string;
 
