@@ -107,14 +107,7 @@ export class EtcdCluster extends Construct {
         gates.push(removal.resource);
       } else {
         const provisioner = members[member.name].provisioner as EtcdMemberProvisioner;
-        const join = new MemberJoin(scopeOf, 'join', {
-          cluster,
-          member,
-          provisioner: provisioner.resource,
-          bootstrap: this.bootstrap.resource,
-          founding: this.bootstrap.founding,
-          privateKey,
-        });
+        const join = new MemberJoin(scopeOf, 'join', { cluster, member, provisioner: provisioner.resource, bootstrap: this.bootstrap, privateKey });
         members[member.name] = { ...members[member.name], join };
         // Re-provisioning replaces the provisioner only (its join step runs once per identity).
         gates.push(provisioner.resource, join.resource);

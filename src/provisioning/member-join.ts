@@ -3,6 +3,7 @@ import type { ResolvedCluster, ResolvedMember } from '../config/resolved';
 import { hostLayout } from '../host/layout';
 import { named } from '../private/names';
 import { TerraformData } from '../private/terraform-data';
+import type { EtcdBootstrap } from './bootstrap';
 import { asRoot, sshConnection } from './ssh-connection';
 
 export interface MemberJoinProps {
@@ -10,10 +11,8 @@ export interface MemberJoinProps {
   readonly member: ResolvedMember;
   /** The member's provisioner: the join step runs after it. */
   readonly provisioner: TerraformData;
-  /** The cluster's bootstrap record: joins happen after it. */
-  readonly bootstrap: TerraformData;
-  /** Terraform condition, true in the apply that creates the bootstrap record (EtcdBootstrap.founding). */
-  readonly founding: string;
+  /** The cluster's bootstrap record: joins happen after it, and found the cluster in the apply that creates it. */
+  readonly bootstrap: EtcdBootstrap;
   /**
    * Terraform expression of the SSH private key.
    * @default undefined: the SSH agent
@@ -47,9 +46,9 @@ export class MemberJoin extends Construct {
     this.resource = named(
       new TerraformData(this, 'join', {
         triggersReplace: { member: member.name, address: member.address },
-        dependsOn: [props.bootstrap, props.provisioner],
+        dependsOn: [props.bootstrap.resource, props.provisioner],
         connection: sshConnection(cluster, member, member.sshHost, props.privateKey),
-        provisioners: [{ type: 'remote-exec', inline: [joinCommand(cluster, props.founding)] }],
+        provisioners: [{ type: 'remote-exec', inline: [joinCommand(cluster, props.bootstrap.founding)] }],
       }),
       'member',
       member.name,
@@ -60,7 +59,5 @@ export class MemberJoin extends Construct {
 
 /** `etcd-ops.sh found` in the apply that records the bootstrap, `ensure-member` in any other. */
 function joinCommand(cluster: ResolvedCluster, founding: string): string {
-  const placeholder = 'JOIN_OPERATION';
-  const command = asRoot(cluster, [hostLayout(cluster).installed.ops, placeholder]);
-  return command.replace(placeholder, `\${${founding} ? "found" : "ensure-member"}`);
+  return `${asRoot(cluster, [hostLayout(cluster).installed.ops])} \${${founding} ? "found" : "ensure-member"}`;
 }
