@@ -1,13 +1,8 @@
 // Small untimed questions to lab hosts over SSH: a script's output, etcd's main PID (a new one
 // means a restart) and start times, and a healthy cluster (with the member's own certificates)
 // before a timed part.
+import { hostEtcdctl } from '../test-doubles/lab/host-etcdctl';
 import { Lab, LabHost } from '../test-doubles/lab/lab';
-
-const PKI = '/etc/kubernetes/pki/etcd';
-
-/** etcdctl on the host with its healthcheck-client certificate, through its own client URL. */
-export const hostEtcdctl = (address: string): string =>
-  `/usr/local/bin/etcdctl --endpoints=https://${address}:2379 --cacert=${PKI}/ca.crt --cert=${PKI}/healthcheck-client.crt --key=${PKI}/healthcheck-client.key --dial-timeout=2s --command-timeout=3s`;
 
 /** Runs a script on the host; its stdout, trimmed. Throws when it fails. */
 export async function onHost(lab: Lab, host: LabHost, script: string, timeoutMs = 60_000): Promise<string> {

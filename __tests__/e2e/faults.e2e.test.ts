@@ -14,6 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Lab } from '../../test-doubles/lab/lab';
 import { LabDeployment, TerraformRun } from '../../test-doubles/lab/deploy';
+import { hostEtcdctl } from '../../test-doubles/lab/host-etcdctl';
 import { ClusterSpec } from '../../src/config/types';
 import { clientUrl, describeLab, etcdProcess, labWithDeployment, log, memberIds, onHost, servedCertificates, tracesOf } from './support';
 
@@ -271,13 +272,8 @@ describeLab('fault: a founder whose start never came in the apply that recorded 
     // Two of the three founders: a quorum, which lists e3 as never started (named by the initial
     // cluster, no client URLs published). A targeted apply writes no outputs: etcdctl runs on e1,
     // with its healthcheck-client certificate.
-    const pki = '/etc/kubernetes/pki/etcd';
-    const onE1 = (args: string): Promise<string> =>
-      onHost(
-        lab,
-        'e1',
-        `etcdctl --endpoints=${clientUrl(lab, 'e1')} --cacert=${pki}/ca.crt --cert=${pki}/healthcheck-client.crt --key=${pki}/healthcheck-client.key ${args}`,
-      );
+    const e1 = lab.hosts.find((h) => h.name === 'e1')?.address ?? '';
+    const onE1 = (args: string): Promise<string> => onHost(lab, 'e1', `${hostEtcdctl(e1)} ${args}`);
     const listed = (await onE1('member list -w simple'))
       .trim()
       .split('\n')
